@@ -1,0 +1,148 @@
+"""The `explain-error` command: read options, call the pipeline, map domain errors to exit codes.
+
+The only module that imports typer. Exit codes (interface.md): 0 no failure found, 1 at least
+one failure found, 2 usage error (one line on stderr, never a traceback of ours).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import typer
+from typer.core import TyperGroup
+
+from analyzer.errors import AnalyzerError, InputError
+
+PROG = "explain-error"
+
+
+class _ExplainByDefault(TyperGroup):
+    """`explain-error trace.log` is `explain-error explain trace.log`: a file may share a command's name
+    only with a path prefix (`./probe`)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["explain", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_ExplainByDefault,
+    add_completion=False,
+    no_args_is_help=False,
+    help="Explain why a deep-learning training run failed, from its log.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    rich = "rich"
+    json = "json"
+    line = "line"
+
+
+def _open_input(path: str) -> tuple[BinaryIO, str, bool]:
+    """The stream to read, its name, and whether it is standard input."""
+    if path == "-":
+        return sys.stdin.buffer, "-", True
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path} is a directory, not a log file")
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    try:
+        return open(p, "rb"), str(p), False  # noqa: SIM115 - closed by the caller
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _echo_to_stderr(chunk: bytes) -> None:
+    sys.stderr.buffer.write(chunk)
+    sys.stderr.buffer.flush()
+
+
+@app.command("explain", help="Explain the failures in a training log (a file, `-`, or a pipe).")
+def explain_command(
+    path: Annotated[str, typer.Argument(help="Log file; `-` or nothing reads standard input.")] = "-",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.rich,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not echo piped input to stderr.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show internal errors with their traceback.")
+    ] = False,
+) -> int:
+    from analyzer.explain import explain_stream
+
+    if path == "-" and sys.stdin.isatty():
+        raise InputError("no input: give a log file, or pipe one in (python train.py 2>&1 | explain-error)")
+    stream, source, is_stdin = _open_input(path)
+    echo = _echo_to_stderr if is_stdin and not quiet and sys.stderr.isatty() else None
+    try:
+        report = explain_stream(stream, source, echo=echo)
+    finally:
+        if not is_stdin:
+            stream.close()
+    _write(report, fmt)
+    return 1 if report.failures else 0
+
+
+def _write(report: object, fmt: Format) -> None:
+    if fmt is Format.json:
+        from analyzer.render.json_format import render
+
+        print(render(report))  # type: ignore[arg-type]
+    elif fmt is Format.line:
+        from analyzer.render.line_format import render as render_line
+
+        text = render_line(report)  # type: ignore[arg-type]
+        if text:
+            print(text)
+    else:
+        from rich.console import Console
+
+        from analyzer.render.rich_format import render as render_rich
+
+        render_rich(report, Console(highlight=False, soft_wrap=False))  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn every error into one line and exit 2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("EXPLAIN_ERROR_DEBUG") == "1"
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name=PROG, standalone_mode=False)
+    except typer.Exit as stop:
+        code = stop.exit_code
+    except typer.Abort:
+        code = 130
+    except AnalyzerError as err:
+        _fail(str(err))
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as err:
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):
+            # the command line itself is wrong (unknown option, bad value): Typer's usage error
+            _fail(err.format_message())
+        # our own bug: one line unless asked for the traceback
+        if debug:
+            raise
+        _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for details)", code=3)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    first = " ".join(message.strip().splitlines()[0].split()) if message.strip() else "error"
+    print(f"{PROG}: error: {first}", file=sys.stderr)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

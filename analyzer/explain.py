@@ -1,0 +1,51 @@
+"""The pipeline: bytes in, a Report out (ingest -> parse -> match)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
+
+from analyzer.ingest import find_regions, read_chunks
+from analyzer.model import Explained, Report, Traceback
+from analyzer.parse import parse_region
+
+MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
+
+
+def find_failures(chunks: Iterable[bytes]) -> tuple[list[Traceback], int]:
+    """Every failure in the input in order (the last MAX_FAILURES), and how many were dropped."""
+    kept: deque[Traceback] = deque(maxlen=MAX_FAILURES)
+    seen = 0
+    for region in find_regions(chunks):
+        for tb in parse_region(region):
+            kept.append(tb)
+            seen += 1
+    return list(kept), seen - len(kept)
+
+
+def primary_index(failures: list[Traceback]) -> int | None:
+    """The failure that ended the run: the last one not printed as `Exception ignored`."""
+    for i in range(len(failures) - 1, -1, -1):
+        if not failures[i].ignored:
+            return i
+    return len(failures) - 1 if failures else None
+
+
+def explain_chunks(chunks: Iterable[bytes], source: str = "-") -> Report:
+    """Read, parse and diagnose every failure of an input given as byte chunks."""
+    failures, dropped = find_failures(chunks)
+    explained = tuple(Explained(tb) for tb in failures)
+    return Report(failures=explained, primary=primary_index(failures), dropped=dropped, source=source)
+
+
+def explain_stream(
+    stream: BinaryIO, source: str = "-", echo: Callable[[bytes], None] | None = None
+) -> Report:
+    """Explain a binary stream (a file or a pipe), optionally echoing it as it arrives."""
+    return explain_chunks(read_chunks(stream, echo), source)
+
+
+def explain_text(text: str) -> Report:
+    """Explain an in-memory text (notebooks, tests)."""
+    return explain_chunks([text.encode("utf-8", "replace")], "<text>")

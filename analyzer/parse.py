@@ -1,0 +1,854 @@
+"""Regions of text to typed tracebacks: a line lexer, the Lark grammar, and a Transformer.
+
+The line lexer gives every line of a region one terminal (which kind of line it is and
+where a multi-line message ends: that needs a look ahead and a little state, which a
+grammar cannot express without conflicts). The LALR grammar in `grammar/traceback.lark`
+puts the lines together into tracebacks; the Transformer turns its tree into the frozen
+dataclasses of `model.py`. Parsing never raises: a line the grammar cannot place is
+dropped into the traceback's raw lines or treated as noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import LarkError, UnexpectedInput
+from lark.lexer import Lexer
+
+from analyzer.ingest import Region
+from analyzer.model import ChainLink, ExceptionInfo, Frame, Span, Traceback, is_user_path
+
+# --- line shapes ---------------------------------------------------------------------------
+
+TB_HEADER = re.compile(r"^\s*Traceback \(most recent call last\):?\s*$")
+IPY_HEADER = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
+GROUP_HEADER = re.compile(r"^\s*\+?\s*Exception Group Traceback \(most recent call last\):\s*$")
+ORIG_HEADER = re.compile(r"^\s*Original Traceback \(most recent call last\):\s*$")
+CAUSE = re.compile(r"^\s*The above exception was the direct cause of the following exception:")
+CONTEXT = re.compile(r"^\s*During handling of the above exception, another exception occurred:")
+PY_FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$')
+IPY_FRAME = re.compile(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
+IPY_CELL = re.compile(
+    r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$"
+)
+IPY_OLD_FRAME = re.compile(
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.pyx?|\S+\.py)"
+    r" in (?P<func>[\w.<>]+)\(.*$"
+)
+TF_OLD_FRAME = re.compile(
+    r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
+)
+IPY_CODE = re.compile(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
+CARET = re.compile(r"^\s*[\^~]+[\s\^~]*$")
+REPEAT = re.compile(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
+EXC_LOOSE = re.compile(
+    r"^(?P<type>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:::[A-Za-z_]\w*)*)"
+    r"(?: \(see above for traceback\))?(?::\s*(?P<msg>.*))?$"
+)
+_FAILURE_NAME = re.compile(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
+DETECTED = re.compile(
+    r"^\s*Detected at node:?\s*'?(?P<node>[^'\s]+?)'?(?: defined at \(most recent call last\):)?\s*$"
+)
+NODE = re.compile(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
+NODE_REF = re.compile(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[node (?P<node2>[^\s\]]+)")
+OP_FUNC = re.compile(r"\[Op:__inference_(?P<func>\w+?)_\d+\]")
+CALL_STACK = re.compile(r"^\s*Function call stack:\s*$")
+CALL_NAME = re.compile(r"^\s*[A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*\s*$")
+CPP_HEADER = re.compile(
+    r"^\s*Exception raised from (?P<func>.+?) at (?P<where>.+?) \(most recent call first\):"
+)
+CPP_FRAME = re.compile(
+    r"^\s*frame #(?P<n>\d+): (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\))?\s*$"
+)
+KERNEL_ASSERT = re.compile(
+    r"(?P<file>\S+\.(?:cu|cuh|cpp|h|hpp)):(?P<line>\d+): (?P<func>.*?)(?::)? block: \[[\d,\s]+\], "
+    r"thread: \[[\d,\s]+\] Assertion `(?P<cond>.*)` failed\."
+)
+SIGNAL = re.compile(
+    r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
+    r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"
+)
+TERMINATE = re.compile(r"^terminate called after throwing an instance of '(?P<type>[^']+)'")
+WHAT = re.compile(r"^\s*what\(\):\s*(?P<msg>.*)$")
+IGNORED = re.compile(r"^Exception ignored in")
+QUOTE = re.compile(r'^\s*"""\s*$')
+GROUP_PREFIX = re.compile(r"^(?P<indent> *)(?:(?P<sep>\+-[-+]*(?:\s*(?:\d+|\.\.\.)\s*-+)?)\s*$|[+|] ?)")
+_LOG_LINE = re.compile(
+    r"^(\d{4}-\d\d-\d\d[ T]|\[?\d\d:\d\d:\d\d|\[\w+ \d|[IWEF]\d{4} |Epoch \d|\s*\d+%\||"
+    r"\s*\d+/\d+ \[|\s*\d+/\d+ [━=.>]|INFO|WARNING|DEBUG)"
+)
+_MSG_GOES_ON = re.compile(
+    r"^(\s+\S|\[\[|Detected at node|Node:|Function call stack|Errors may have originated|"
+    r"Input Source operations|Arguments received|Call arguments received|Exception encountered|"
+    r"Original stack trace|Stack trace|Exception raised from|frame #|Additional GRPC|"
+    r"Received a label value|\(\d+\) [A-Z_]+:|\d+ root error|\d+ successful operations|"
+    r"\d+ derived errors|Hint|Note|Consider|If you|You can|Please|Compile with|"
+    r"For debugging consider|CUDA kernel errors|Traceback|\"\"\")"
+)
+_STRUCTURAL_OUT = ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "SIGNAL", "TERMINATE", "IGNORED")
+MAX_MSG_LINES = 400
+
+
+def _frame_match(line: str) -> re.Match[str] | None:
+    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME):
+        m = shape.match(line)
+        if m:
+            return m
+    return None
+
+
+def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
+    """An exception line; `strict` (outside a traceback) asks for a failure-like type name."""
+    if not line or (line[0].isspace() and not strict):
+        return None
+    m = EXC_LOOSE.match(line.strip())
+    if m is None:
+        return None
+    name = m.group("type")
+    short = re.split(r"\.|::", name)[-1]
+    if name in ("Traceback", "File", "Cell", "Node", "Note", "Hint") or short.endswith("Warning"):
+        return None
+    if strict or m.group("msg") is None and ":" not in line:
+        if not _FAILURE_NAME.search(short) and short not in ("KeyboardInterrupt", "StopIteration"):
+            return None
+        if (
+            strict
+            and m.group("msg") is None
+            and not line.rstrip().endswith(":")
+            and not short.endswith(("Error", "Exception", "Interrupt"))
+        ):
+            return None
+    return m
+
+
+# --- the line lexer --------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    kind: str
+    text: str
+    number: int
+
+
+def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
+    """Give each line of a region its kind (a grammar terminal); blank lines are dropped."""
+    out: list[_Line] = []
+    state = "out"  # out | tb | msg
+    group = False
+    group_indent = 0
+    i = 0
+    n = len(lines)
+    msg_lines = 0
+    after_msg_file = False
+    detected = False  # inside TensorFlow's `Detected at node ... defined at` frame list
+    call_stack = False
+    remote_depth = 0
+
+    def emit(kind: str, idx: int, text: str | None = None) -> None:
+        out.append(_Line(kind, lines[idx] if text is None else text, first + idx))
+
+    while i < n:
+        text = _unquote(lines[i])
+        if group:
+            gm = GROUP_PREFIX.match(text)
+            if gm and gm.group("sep") is not None:
+                is_end = not re.search(r"\d|\.\.\.", gm.group("sep"))
+                if is_end and len(gm.group("indent")) > group_indent + 2:
+                    # a nested group closes: its parts are kept flat in the outer one
+                    i += 1
+                    continue
+                if state == "tb":
+                    emit("NO_EXC", i, "")
+                emit("GROUP_END" if is_end else "GROUP_SEP", i)
+                state = "out" if is_end else "chain"
+                group = not is_end
+                i += 1
+                continue
+            if gm:
+                text = text[gm.end() :]
+            elif text.strip():
+                group = False
+        stripped = text.strip()
+        if not stripped:
+            if state == "msg":
+                nxt = _next_nonblank(lines, i)
+                if nxt is None or not _MSG_GOES_ON.match(lines[nxt]) or msg_lines >= MAX_MSG_LINES:
+                    state = "out"
+                    call_stack = False
+            i += 1
+            continue
+
+        kind = _structural(text)
+        if kind == "GROUP_HEADER" and not group:
+            group = True
+            group_indent = len(text) - len(text.lstrip())
+        if state == "msg":
+            kind, state = _in_message(text, kind, after_msg_file, call_stack, detected)
+            after_msg_file = kind == "MSG_FILE"
+            detected = kind in ("DETECTED", "MSG_FILE", "MSG_CODE") and (detected or kind == "DETECTED")
+            if kind == "CALL_STACK":
+                call_stack = True
+            elif kind != "CALL_NAME":
+                call_stack = False
+            if kind == "QUOTE":
+                remote_depth += 1
+                state = "out_remote"  # the opening `"""` of a RemoteTraceback: its traceback follows
+            if state == "msg":
+                msg_lines += 1
+                emit(kind, i, text)
+                i += 1
+                continue
+            if kind in ("MSG_END",):
+                kind = _structural(text)
+        if state == "out_remote":
+            emit("QUOTE", i, text)
+            state = "remote_wait"
+            i += 1
+            continue
+        if state == "remote_wait":
+            if kind == "TB_HEADER":
+                emit(kind, i, text)
+                state = "tb"
+                i += 1
+                continue
+            state = "out"
+        if kind == "QUOTE" and remote_depth > 0:
+            if state == "tb":
+                emit("NO_EXC", i, "")
+            emit("QUOTE_END", i, text)
+            remote_depth -= 1
+            state = "out"
+            i += 1
+            continue
+
+        if kind is None and state in ("out", "tb") and (NODE.match(text) or DETECTED.match(text)):
+            # a TensorFlow node block whose exception line was not copied: still a failure
+            emit("EXC", i, "")
+            state = "msg"
+            msg_lines = 0
+            continue
+        if kind in ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "ORIG_HEADER"):
+            if state == "tb" and kind != "ORIG_HEADER":
+                emit("NO_EXC", i, "")
+            emit(kind, i, text)
+            state = "tb"
+        elif kind in ("CAUSE", "CONTEXT"):
+            if state == "tb":
+                emit("NO_EXC", i, "")
+            emit(kind, i, text)
+            state = "chain"
+        elif kind in ("SIGNAL", "IGNORED", "TERMINATE"):
+            if state == "tb":
+                emit("NO_EXC", i, "")
+            emit(kind, i, text)
+            state = "out"
+            if kind == "TERMINATE":
+                j = i + 1
+                if j < n and WHAT.match(lines[j]):
+                    emit("WHAT", j, lines[j])
+                    i = j
+                    state = "msg"
+                    msg_lines = 0
+                else:
+                    out[-1].kind = "NOISE"
+        elif _frame_match(text) and (
+            state == "tb" or not text.startswith((" ", "\t")) or PY_FRAME.match(text)
+        ):
+            emit("FILE", i, text)
+            state = "tb"
+        elif state == "tb" and TF_OLD_FRAME.match(text):
+            emit("FILE", i, text)
+        elif state == "tb" and REPEAT.match(text):
+            emit("REPEAT", i, text)
+        elif state == "tb" and CARET.match(text):
+            emit("CARET", i, text)
+        elif (
+            state == "tb"
+            and text[0].isspace()
+            or state == "tb"
+            and out
+            and out[-1].kind in ("FILE", "CODE")
+            and IPY_CODE.match(text)
+            and text[0] == "-"
+        ):
+            emit("CODE", i, text)
+        elif _exception_match(text, strict=state not in ("tb", "chain")):
+            emit("EXC", i, text)
+            state = "msg"
+            msg_lines = 0
+        elif state == "tb":
+            emit("RAW", i, text)
+        elif state == "chain":
+            emit("NOISE", i, text)
+            if out[-2].kind in ("CAUSE", "CONTEXT"):
+                out[-2].kind = "NOISE"
+            state = "out"
+        else:
+            emit("NOISE", i, text)
+        i += 1
+    if state == "tb":
+        out.append(_Line("NO_EXC", "", first + n - 1))
+    elif state == "chain" and out and out[-1].kind in ("CAUSE", "CONTEXT"):
+        out[-1].kind = "NOISE"
+    return _balance_quotes(out)
+
+
+_MARKDOWN = re.compile(r"^(> ?|\*\*|`{3}\s*$)")
+
+
+def _unquote(text: str) -> str:
+    """A line as posted in a thread: drop a `> ` quote and `**` bold around the words."""
+    if text[:1] in (">", "*", "`") and _MARKDOWN.match(text):
+        if text.startswith(">"):
+            text = text[2:] if text.startswith("> ") else text[1:]
+        text = text.replace("**", "")
+        if text.strip() == "```":
+            return ""
+    return text
+
+
+def _balance_quotes(tokens: list[_Line]) -> list[_Line]:
+    """A RemoteTraceback cut short leaves an unclosed `\"\"\"`: keep the grammar's shape."""
+    opened = 0
+    for tok in tokens:
+        if tok.kind == "QUOTE":
+            opened += 1
+        elif tok.kind == "QUOTE_END":
+            opened -= 1
+    if opened > 0:
+        for tok in reversed(tokens):
+            if tok.kind == "QUOTE":
+                tok.kind = "NOISE"
+                break
+    return tokens
+
+
+def _next_nonblank(lines: Sequence[str], i: int) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 4)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _structural(text: str) -> str | None:
+    if TB_HEADER.match(text):
+        return "TB_HEADER"
+    if IPY_HEADER.match(text):
+        return "IPY_HEADER"
+    if GROUP_HEADER.match(text):
+        return "GROUP_HEADER"
+    if ORIG_HEADER.match(text):
+        return "ORIG_HEADER"
+    if CAUSE.match(text):
+        return "CAUSE"
+    if CONTEXT.match(text):
+        return "CONTEXT"
+    if QUOTE.match(text):
+        return "QUOTE"
+    if TERMINATE.match(text):
+        return "TERMINATE"
+    if IGNORED.match(text):
+        return "IGNORED"
+    if SIGNAL.match(text) and len(text) < 200:
+        return "SIGNAL"
+    return None
+
+
+def _in_message(
+    text: str, structural: str | None, after_msg_file: bool, call_stack: bool, detected: bool
+) -> tuple[str, str]:
+    """The kind of a line that follows an exception line, and whether the message goes on."""
+    if structural in ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "CAUSE", "CONTEXT", "TERMINATE", "IGNORED"):
+        return "MSG_END", "out"
+    if structural == "ORIG_HEADER":
+        return "MSG_END", "out"
+    if structural == "QUOTE":
+        return "QUOTE", "msg"
+    if structural == "SIGNAL":
+        return "MSG_END", "out"
+    if call_stack and CALL_NAME.match(text):
+        return "CALL_NAME", "msg"
+    if CALL_STACK.match(text):
+        return "CALL_STACK", "msg"
+    if DETECTED.match(text):
+        return "DETECTED", "msg"
+    if NODE.match(text):
+        return "NODE", "msg"
+    if NODE_REF.search(text) and text.lstrip().startswith("[["):
+        return "NODE_REF", "msg"
+    if CPP_HEADER.match(text):
+        return "CPP_HEADER", "msg"
+    if CPP_FRAME.match(text):
+        return "CPP_FRAME", "msg"
+    frame = PY_FRAME.match(text) or TF_OLD_FRAME.match(text)
+    if frame:
+        if detected or len(frame.group("indent")) >= 3:
+            return "MSG_FILE", "msg"
+        return "MSG_END", "out"
+    if after_msg_file and text[:1].isspace():
+        return "MSG_CODE", "msg"
+    if text[:1].isspace() and _exception_match(text.strip(), strict=True) and ":" in text:
+        return "INNER_EXC", "msg"
+    if _LOG_LINE.match(text):
+        return "MSG_END", "out"
+    if not text[:1].isspace() and _exception_match(text, strict=True) and not text.startswith("Received"):
+        # a second exception line right below the first: a new bare failure
+        return "MSG_END", "out"
+    return "MSG", "msg"
+
+
+# --- the grammar --------------------------------------------------------------------------------
+
+
+class _TokenFeed(Lexer):
+    """Hands the parser the lines the line lexer already classified."""
+
+    def __init__(self, lexer_conf: object) -> None:
+        pass
+
+    def lex(self, lines: list[_Line]) -> Iterator[Token]:  # type: ignore[override]
+        for line in lines:
+            yield Token(line.kind, line.text, line=line.number, end_line=line.number)
+
+
+@lru_cache(maxsize=1)
+def get_parser() -> Lark:
+    """The LALR parser, built once per process (and cached on disk by lark)."""
+    grammar = (Path(__file__).parent / "grammar" / "traceback.lark").read_text()
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer=_TokenFeed,
+        propagate_positions=True,
+        strict=True,
+        maybe_placeholders=False,
+        cache=True,
+    )
+
+
+# --- tree to model ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Exc:
+    type: str
+    message_lines: list[str]
+    frames: list[Frame]
+    inner: tuple[str, _Link] | None = None
+    inner_exc: list[ExceptionInfo] = field(default_factory=list)
+    ops: list[str] = field(default_factory=list)
+    tf_function: str | None = None
+    native: list[Frame] = field(default_factory=list)
+    first: int = 0
+    last: int = 0
+
+
+@dataclass
+class _Link:
+    exc: _Exc
+    frames: list[Frame]
+    raw: list[str]
+    first: int
+    last: int
+    parts: list[_Link] = field(default_factory=list)
+
+
+def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
+    m = _frame_match(text) or TF_OLD_FRAME.match(text)
+    if m is None:
+        return Frame(text.strip(), None, None, None, False, "raw")
+    path = m.group("path").strip()
+    line = int(m.group("line")) if "line" in m.groupdict() and m.group("line") else None
+    func = m.group("func")
+    kind = kind_hint
+    if m.re is IPY_CELL or m.re is IPY_FRAME or m.re is IPY_OLD_FRAME:
+        kind = "ipython"
+    elif m.re is TF_OLD_FRAME:
+        kind = "tf-user-code"
+    snippet = None
+    for c in code:
+        cm = IPY_CODE.match(c) if kind == "ipython" else None
+        if cm is not None:
+            if cm.group("arrow"):
+                snippet = (cm.group("code") or "").strip()
+                line = line if line is not None and m.re is not IPY_OLD_FRAME else int(cm.group("line"))
+                if m.re is IPY_OLD_FRAME:
+                    line = int(cm.group("line"))
+        elif snippet is None and not CARET.match(c):
+            snippet = c.strip()
+    if kind == "ipython" and snippet is None and code:
+        first_code = IPY_CODE.match(code[-1])
+        snippet = (first_code.group("code") or "").strip() if first_code else None
+    user = path.startswith(("Cell In", "<ipython-input")) or is_user_path(path)
+    return Frame(path, line, func, snippet or None, user, kind)
+
+
+def _native_frame(text: str) -> Frame:
+    m = CPP_FRAME.match(text)
+    if m:
+        return Frame(m.group("lib") or "", None, m.group("sym"), None, False, "cpp")
+    h = CPP_HEADER.match(text)
+    where = h.group("where") if h else text.strip()
+    return Frame(where, None, h.group("func") if h else None, None, False, "cpp")
+
+
+@v_args(inline=False)
+class _ToModel(Transformer):
+    """Tree of the grammar to intermediate links; `build` turns those into Tracebacks."""
+
+    def frame(self, items: list[Token]) -> Frame:
+        return _frame_from(items[0], [str(t) for t in items[1:] if t.type == "CODE"])
+
+    def msg_frame(self, items: list[Token]) -> Frame:
+        code = [str(items[1])] if len(items) > 1 else []
+        return _frame_from(items[0].strip(), code, "tf-defined-at")
+
+    def detected(self, items: list[Token]) -> tuple[str, str]:
+        m = DETECTED.match(items[0])
+        return ("op", m.group("node") if m else items[0].strip())
+
+    def call_stack(self, items: list[Token]) -> tuple[str, str]:
+        names = " ".join(str(t).strip() for t in items[1:])
+        return ("call_stack", names)
+
+    def worker(self, items: list) -> tuple[str, _Link]:
+        return ("worker", self._link(items[1:], items[0].line))
+
+    def remote(self, items: list) -> tuple[str, _Link]:
+        return ("remote", self._link(items[2:-1], items[1].line))
+
+    def exception(self, items: list) -> _Exc:
+        head = items[0]
+        if head.type == "NO_EXC":
+            return _Exc("", [], [], first=head.line, last=head.line)
+        if head.type == "WHAT":
+            m = WHAT.match(head)
+            typ, first_msg = "", m.group("msg") if m else str(head)
+        else:
+            m = EXC_LOOSE.match(head.strip())
+            typ = m.group("type") if m else ""
+            first_msg = (m.group("msg") or "") if m else ""
+        exc = _Exc(typ, [first_msg], [], first=head.line, last=head.line)
+        for item in items[1:]:
+            if isinstance(item, Token):
+                exc.last = max(exc.last, item.line or 0)
+                if item.type == "INNER_EXC":
+                    im = EXC_LOOSE.match(item.strip())
+                    if im:
+                        exc.inner_exc.append(ExceptionInfo(im.group("type"), im.group("msg") or ""))
+                    exc.message_lines.append(str(item))
+                elif item.type in ("CPP_FRAME", "CPP_HEADER"):
+                    exc.native.append(_native_frame(item))
+                elif item.type == "NODE":
+                    nm = NODE.match(item)
+                    if nm:
+                        exc.ops.append(nm.group("node"))
+                    exc.message_lines.append(str(item))
+                elif item.type == "NODE_REF":
+                    for nm in NODE_REF.finditer(item):
+                        exc.ops.append(nm.group("node") or nm.group("node2"))
+                    om = OP_FUNC.search(item)
+                    if om:
+                        exc.tf_function = exc.tf_function or om.group("func")
+                    exc.message_lines.append(str(item))
+                else:
+                    exc.message_lines.append(str(item))
+                    om = OP_FUNC.search(item)
+                    if om:
+                        exc.tf_function = exc.tf_function or om.group("func")
+            elif isinstance(item, Frame):
+                exc.frames.append(item)
+            elif isinstance(item, tuple) and item[0] == "op":
+                exc.ops.append(item[1])
+                exc.message_lines.append(f"Detected at node {item[1]}")
+            elif isinstance(item, tuple) and item[0] == "call_stack":
+                exc.tf_function = item[1].split("->")[0].strip() or exc.tf_function
+                exc.message_lines.append(f"Function call stack: {item[1]}")
+            elif isinstance(item, tuple) and item[0] in ("worker", "remote"):
+                exc.inner = item
+                exc.last = max(exc.last, item[1].last)
+        return exc
+
+    def _link(self, items: list, first: int) -> _Link:
+        frames: list[Frame] = []
+        raw: list[str] = []
+        exc: _Exc | None = None
+        parts: list[_Link] = []
+        for item in items:
+            if isinstance(item, Frame):
+                frames.append(item)
+            elif isinstance(item, _Exc):
+                exc = item
+            elif isinstance(item, _Link):
+                parts.append(item)
+            elif isinstance(item, Token) and item.type in ("RAW", "REPEAT"):
+                raw.append(str(item))
+        assert exc is not None
+        return _Link(exc, frames, raw, first, max(exc.last, first), parts)
+
+    def full(self, items: list) -> _Link:
+        return self._link(items[1:], items[0].line)
+
+    def ipython(self, items: list) -> _Link:
+        link = self._link(items[1:], items[0].line)
+        if not link.exc.type:
+            m = IPY_HEADER.match(items[0])
+            if m:
+                link.exc.type = m.group("type")
+        return link
+
+    def group(self, items: list) -> _Link:
+        link = self._link(items[1:], items[0].line)
+        return link
+
+    def group_part(self, items: list) -> _Link:
+        return items[1]
+
+    def truncated(self, items: list) -> _Link:
+        first = items[0].line if isinstance(items[0], Token) else 0
+        return self._link(items, first)
+
+    def bare(self, items: list) -> _Link:
+        head = items[0]
+        return self._link(items, head.first if isinstance(head, _Exc) else getattr(head, "line", 0) or 0)
+
+    def cause(self, items: list) -> str:
+        return "cause"
+
+    def context(self, items: list) -> str:
+        return "context"
+
+    def traceback(self, items: list) -> list:
+        return items
+
+
+_FRAMEWORK_PATHS = (
+    ("imageai", re.compile(r"[\\/]imageai[\\/]", re.I)),
+    ("keras", re.compile(r"[\\/](keras|tf_keras)[\\/]")),
+    ("tensorflow", re.compile(r"[\\/]tensorflow[\\/]")),
+    ("pytorch", re.compile(r"[\\/](torch|torchvision|lightning|pytorch_lightning)[\\/]")),
+)
+_FRAMEWORK_TEXT = (
+    ("imageai", re.compile(r"\bimageai\b", re.I)),
+    ("tensorflow", re.compile(r"\btensorflow\b|errors_impl|Graph execution error|train_function|\{\{node")),
+    ("keras", re.compile(r"\bkeras\b|Exception encountered when calling")),
+    (
+        "pytorch",
+        re.compile(r"\btorch\b|CUDA out of memory|DataLoader worker|c10::|\bcuda\b|cuDNN|CUDNN", re.I),
+    ),
+)
+
+
+def detect_framework(frames: Sequence[Frame], texts: Iterable[str]) -> str:
+    """The library the failure belongs to, by its frames first, then by its words."""
+    paths = [f.path for f in frames if f.kind != "cpp"]
+    found = {name for name, rx in _FRAMEWORK_PATHS for p in paths if rx.search(p)}
+    if "imageai" in found:
+        return "imageai"
+    if "keras" in found and "tensorflow" not in found:
+        return "keras"
+    if "tensorflow" in found:
+        return "tensorflow"
+    if "pytorch" in found:
+        return "pytorch"
+    if "keras" in found:
+        return "keras"
+    joined = "\n".join(texts)
+    for name, rx in _FRAMEWORK_TEXT:
+        if rx.search(joined):
+            return name
+    return "python"
+
+
+_TF_CODE = re.compile(r"^\s*(?:\(\d+\) )?(?P<code>[A-Z][A-Z_]+[A-Z]):\s", re.M)
+
+
+def _exc_info(exc: _Exc) -> ExceptionInfo:
+    message = "\n".join(exc.message_lines).strip("\n")
+    typ = exc.type
+    if not typ:
+        # TensorFlow's status code names the exception class when its line was not copied
+        code = _TF_CODE.search(message)
+        if code:
+            typ = "".join(w.capitalize() for w in code.group("code").split("_")) + "Error"
+    return ExceptionInfo(typ, message)
+
+
+def _build(links: list, context: list[str], ignored: bool, asserts: list[str]) -> Traceback:
+    """Turn a chain of links (and their relations) into one Traceback."""
+    chain: list[ChainLink] = []
+    relation = None
+    pairs: list[tuple[str | None, _Link]] = []
+    for item in links:
+        if isinstance(item, str):
+            relation = item
+        else:
+            pairs.append((relation, item))
+            relation = None
+    last = pairs[-1][1]
+    for (_, link), (relation_after, _) in zip(pairs, pairs[1:], strict=False):
+        # `The above exception was the direct cause...` stands between a link and the next
+        chain.append(ChainLink(relation_after or "context", _exc_info(link.exc), tuple(link.frames)))
+    for part in last.parts:
+        if part is not None:
+            chain.append(ChainLink("group", _exc_info(part.exc), tuple(part.frames)))
+    frames = list(last.frames)
+    exc = last.exc
+    explaining = _exc_info(exc)
+    raw = list(last.raw)
+    ops = list(exc.ops)
+    native = list(exc.native)
+    tf_function = exc.tf_function
+    if exc.inner is not None:
+        kind, inner = exc.inner
+        chain.append(ChainLink("wrapper", explaining, tuple(frames)))
+        frames.extend(inner.frames)
+        raw.extend(inner.raw)
+        explaining = _exc_info(inner.exc)
+        ops.extend(inner.exc.ops)
+        native.extend(inner.exc.native)
+        tf_function = tf_function or inner.exc.tf_function
+        exc_frames = inner.exc.frames
+    else:
+        exc_frames = exc.frames
+    frames.extend(exc_frames)
+    if exc.inner_exc and exc.inner is None:
+        # Keras `in user code:`: the indented exception at the end of the message explains
+        chain.append(ChainLink("wrapper", explaining, ()))
+        inner_exc = exc.inner_exc[-1]
+        rest = explaining.message.split(inner_exc.message, 1)[-1] if inner_exc.message else ""
+        explaining = ExceptionInfo(inner_exc.type, (inner_exc.message + rest).strip())
+    if not explaining.type and chain:
+        explaining = ExceptionInfo("", explaining.message)
+    first = min([p[1].first for p in pairs] + [p[1].exc.first for p in pairs if p[1].exc.first])
+    last_line = max(last.last, exc.last)
+    texts = [explaining.type, explaining.message] + [c.exception.type for c in chain] + raw
+    framework = detect_framework(frames + [f for c in chain for f in c.frames], texts)
+    return Traceback(
+        exception=explaining,
+        frames=tuple(frames),
+        span=Span(first, last_line),
+        framework=framework,
+        chain=tuple(chain),
+        native_frames=tuple(native),
+        ops=tuple(dict.fromkeys(o for o in ops if o)),
+        tf_function=tf_function,
+        kernel_asserts=tuple(asserts),
+        context=tuple(context),
+        raw=tuple(raw),
+        ignored=ignored,
+    )
+
+
+CONTEXT_LINES = 20
+
+
+def parse_region(region: Region) -> list[Traceback]:
+    """Every failure in one region, in order. Never raises."""
+    tokens = lex_lines(region.lines, region.start_line)
+    if not any(t.kind not in ("NOISE",) for t in tokens):
+        return []
+    tree = _parse_tokens(tokens)
+    if tree is None:
+        return []
+    items = _ToModel().transform(tree).children
+    return _to_tracebacks(items, region)
+
+
+def _parse_tokens(tokens: list[_Line]) -> Tree | None:
+    parser = get_parser()
+    work = list(tokens)
+    for _ in range(50):
+        try:
+            return parser.parse(work)  # type: ignore[arg-type]
+        except UnexpectedInput as err:
+            idx = _error_index(work, err)
+            if idx is None:
+                return None
+            work = _demote(work, idx)
+        except LarkError:
+            return None
+    return None
+
+
+def _error_index(tokens: list[_Line], err: UnexpectedInput) -> int | None:
+    tok = getattr(err, "token", None)
+    if tok is None or tok.type == "$END":
+        # cut short: the last open traceback never got its exception line
+        return len(tokens)
+    for i, t in enumerate(tokens):
+        if t.number == tok.line and t.kind == tok.type and t.text == str(tok):
+            return i
+    return None
+
+
+def _demote(tokens: list[_Line], idx: int) -> list[_Line]:
+    """Recover from a line the grammar cannot place: close what is open, or make it noise."""
+    if idx >= len(tokens):
+        return tokens + [_Line("NO_EXC", "", tokens[-1].number if tokens else 0)]
+    bad = tokens[idx]
+    if bad.kind in ("NOISE",):
+        return tokens[:idx] + tokens[idx + 1 :]
+    if bad.kind in ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "EXC", "FILE") and idx > 0:
+        prev = tokens[idx - 1].kind
+        if prev not in ("NO_EXC", "NOISE") and not any(
+            t.kind == "NO_EXC" and t.number == bad.number for t in tokens
+        ):
+            return tokens[:idx] + [_Line("NO_EXC", "", bad.number)] + tokens[idx:]
+    return tokens[:idx] + [_Line("NOISE", bad.text, bad.number)] + tokens[idx + 1 :]
+
+
+def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
+    results: list[Traceback] = []
+    ignored_next = False
+    asserts: list[str] = []
+    for item in items:
+        if isinstance(item, Token):
+            if item.type == "IGNORED":
+                ignored_next = True
+            elif item.type == "NOISE" and KERNEL_ASSERT.search(item):
+                asserts.append(str(item))
+            continue
+        if isinstance(item, Tree) and item.data == "signal":
+            tok = item.children[0]
+            m = SIGNAL.match(tok)
+            name = m.group("sig") if m else str(tok).strip()
+            tb = Traceback(
+                exception=ExceptionInfo(name, str(tok).strip()),
+                frames=(),
+                span=Span(tok.line, tok.line),
+                framework="python",
+                context=_context(region, tok.line),
+            )
+            results.append(tb)
+            continue
+        if isinstance(item, Tree) and item.data == "terminate":
+            head = item.children[0]
+            m = TERMINATE.match(head)
+            exc = _ToModel().exception(list(item.children[1:]))
+            exc.type = m.group("type") if m else "terminate"
+            links = [_Link(exc, [], [], head.line, exc.last)]
+            results.append(_build(links, _context(region, head.line), False, asserts))
+            asserts = []
+            continue
+        if isinstance(item, list):
+            first = next(x for x in item if isinstance(x, _Link)).first
+            tb = _build(item, _context(region, first), ignored_next, asserts)
+            if not (tb.exception.type or tb.frames or tb.exception.message):
+                continue
+            results.append(tb)
+            ignored_next = False
+            asserts = []
+    return results
+
+
+def _context(region: Region, first_line: int) -> tuple[str, ...]:
+    idx = first_line - region.start_line
+    lines = [line for line in region.lines[max(0, idx - CONTEXT_LINES) : max(0, idx)] if line.strip()]
+    return tuple(lines)
