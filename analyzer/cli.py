@@ -90,6 +90,92 @@ def explain_command(
     return 1 if report.failures else 0
 
 
+rules_app = typer.Typer(help="List, show and check the diagnosis rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class ListFormat(str, Enum):
+    rich = "rich"
+    json = "json"
+
+
+@rules_app.command("list", help="Every rule: id, cause and title.")
+def rules_list(fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.rich) -> int:
+    from analyzer.ruleset import shipped_rules
+
+    rules = shipped_rules()
+    if fmt is ListFormat.json:
+        import json
+
+        rows = [{"id": r.id, "cause": r.cause, "title": r.title, "confidence": r.confidence} for r in rules]
+        print(json.dumps(rows, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "cause", "title", title=f"{len(rules)} rules", show_lines=False)
+    for r in rules:
+        table.add_row(r.id, r.cause, r.title)
+    Console().print(table)
+    return 0
+
+
+@rules_app.command("show", help="What a rule detects, why it happens, the fix, an example.")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. torch.conv-input-channels")],
+) -> int:
+    from analyzer.ruleset import shipped_rules
+
+    rule = next((r for r in shipped_rules() if r.id == rule_id), None)
+    if rule is None:
+        raise InputError(f"no rule with id '{rule_id}' (see `explain-error rules list`)")
+    from rich.console import Console
+
+    from analyzer.render.rich_format import render_rule
+
+    render_rule(rule, Console(highlight=False))
+    return 0
+
+
+@rules_app.command("check", help="Validate every rule file and run its examples and near misses.")
+def rules_check(
+    directory: Annotated[
+        str | None, typer.Argument(help="A rules directory (default: the shipped rules)")
+    ] = None,
+) -> int:
+    from analyzer.rulecheck import run_examples
+    from analyzer.ruleset import load_rules
+
+    rules = load_rules(Path(directory) if directory else None)
+    problems = [p for r in rules for p in run_examples(r)]
+    for p in problems:
+        print(p)
+    unanchored = [r.id for r in rules if not r.anchors]
+    print(f"{len(rules)} rules, {len(problems)} problems, {len(unanchored)} without an index word")
+    return 1 if problems else 0
+
+
+@app.command("eval", help="Score the rules on a labelled corpus (NAME.log + NAME.toml cases).")
+def eval_command(
+    directory: Annotated[str, typer.Argument(help="Directory of labelled cases, e.g. corpus")],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.rich,
+) -> int:
+    from analyzer.evaluate import evaluate
+
+    result = evaluate(Path(directory))
+    if fmt is ListFormat.json:
+        import json
+
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0
+    from rich.console import Console
+
+    from analyzer.render.rich_format import render_eval
+
+    render_eval(result, Console(highlight=False))
+    return 0
+
+
 def _write(report: object, fmt: Format) -> None:
     if fmt is Format.json:
         from analyzer.render.json_format import render

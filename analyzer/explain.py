@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import BinaryIO
 
 from analyzer.ingest import find_regions, read_chunks
+from analyzer.match import RuleIndex, match_rules
 from analyzer.model import Explained, Report, Traceback
 from analyzer.parse import parse_region
+from analyzer.ruleset import shipped_rules
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
 
@@ -32,10 +35,16 @@ def primary_index(failures: list[Traceback]) -> int | None:
     return len(failures) - 1 if failures else None
 
 
-def explain_chunks(chunks: Iterable[bytes], source: str = "-") -> Report:
+@lru_cache(maxsize=1)
+def shipped_index() -> RuleIndex:
+    return RuleIndex.build(shipped_rules())
+
+
+def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex | None = None) -> Report:
     """Read, parse and diagnose every failure of an input given as byte chunks."""
     failures, dropped = find_failures(chunks)
-    explained = tuple(Explained(tb) for tb in failures)
+    index = index or shipped_index()
+    explained = tuple(Explained(tb, match_rules(tb, index)) for tb in failures)
     return Report(failures=explained, primary=primary_index(failures), dropped=dropped, source=source)
 
 

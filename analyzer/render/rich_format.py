@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from analyzer.model import Diagnosis, Explained, Report
+
+if TYPE_CHECKING:
+    from analyzer.evaluate import Evaluation
+    from analyzer.ruleset import Rule
 
 MAX_MESSAGE_LINES = 12
 
@@ -101,3 +108,60 @@ def render(report: Report, console: Console) -> None:
             console.print(Panel(_body(e), title=title, title_align="left", border_style="red"))
     if report.dropped:
         console.print(f"({report.dropped} earlier failures were not kept)")
+
+
+def render_rule(rule: Rule, console: Console) -> None:
+    """`rules show`: what the rule detects, why, the fix, an example (ruff's rule pages)."""
+    text = Text()
+    text.append(f"{rule.id}", style="bold")
+    text.append(f"  [{rule.cause}, confidence {rule.confidence:.0%}]\n", style="dim")
+    text.append("What it detects: ", style="bold")
+    detects = rule.message.pattern if rule.message else rule.log.pattern if rule.log else ""
+    text.append(f"{', '.join(sorted(rule.exception)) or 'any exception'} whose message matches `{detects}`")
+    if rule.frames:
+        text.append(f", raised through {', '.join(rule.frames)}")
+    text.append("\nTitle: ", style="bold")
+    text.append(rule.title)
+    text.append("\nWhy it happens: ", style="bold")
+    text.append(rule.why)
+    if rule.tells_apart:
+        text.append("\nTelling it apart: ", style="bold")
+        text.append(rule.tells_apart)
+    for fix in rule.fixes:
+        text.append("\nFix: ", style="bold cyan")
+        text.append(fix)
+    for ex in rule.examples[:2]:
+        text.append("\nExample: ", style="bold")
+        text.append(f"{ex.get('exception', '')}: {ex.get('message', ex.get('log', ''))}".strip(": "))
+    if rule.probes:
+        text.append("\nProbes that can confirm it: ", style="bold")
+        text.append(", ".join(rule.probes))
+    for ref in rule.references:
+        text.append(f"\nSee: {ref}", style="dim")
+    text.append(f"\nFile: {rule.path}", style="dim")
+    console.print(text)
+
+
+def render_eval(result: Evaluation, console: Console) -> None:
+    """`eval`: the scores per cause and a confusion table of expected against found."""
+    overall = result.overall().as_dict()
+    table = Table("cause", "n", "top-1", "top-3", "confident wrong", title="Accuracy on the corpus")
+    for cause, scores in result.per_cause().items():
+        d = scores.as_dict()
+        table.add_row(
+            cause, str(d["n"]), f"{d['top1']:.2f}", f"{d['top3']:.2f}", f"{d['confident_wrong']:.2f}"
+        )
+    table.add_row(
+        "all",
+        str(overall["n"]),
+        f"{overall['top1']:.2f}",
+        f"{overall['top3']:.2f}",
+        f"{overall['confident_wrong']:.2f}",
+        style="bold",
+    )
+    console.print(table)
+    confusion = Table("expected", "found first", "cases", title="Confusion (top-1)")
+    for (expected, got), count in sorted(result.confusion().items()):
+        style = None if expected == got else "red"
+        confusion.add_row(expected, got, str(count), style=style)
+    console.print(confusion)

@@ -1,0 +1,164 @@
+"""Rule matching and ranking: pure functions of (traceback, rules)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
+from analyzer.ruleset import Rule
+
+MAX_DIAGNOSES = 5
+_WORD = re.compile(r"[A-Za-z_]\w{3,}")
+_SAME_FAMILY = {"keras": {"keras", "tensorflow"}, "tensorflow": {"keras", "tensorflow"}}
+
+
+class _Captures(dict):
+    """Template values: a capture the match did not fill shows as `?`, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """Rules keyed by a word their message must hold, so matching stays flat as rules grow."""
+
+    by_word: dict[str, tuple[Rule, ...]]
+    always: tuple[Rule, ...]
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def build(cls, rules: Iterable[Rule]) -> RuleIndex:
+        rules = tuple(rules)
+        by_word: dict[str, list[Rule]] = defaultdict(list)
+        always: list[Rule] = []
+        for rule in rules:
+            if rule.anchors:
+                # the rarest-looking (longest) anchor is enough: every match holds all of them
+                by_word[max(rule.anchors, key=lambda w: (len(w), w))].append(rule)
+            else:
+                always.append(rule)
+        return cls({w: tuple(r) for w, r in by_word.items()}, tuple(always), rules)
+
+    def candidates(self, words: set[str]) -> list[Rule]:
+        found = list(self.always)
+        for word in words:
+            hit = self.by_word.get(word)
+            if hit:
+                found.extend(hit)
+        return found
+
+
+def _log_text(tb: Traceback) -> str:
+    parts = list(tb.context) + list(tb.kernel_asserts) + list(tb.raw)
+    parts += [f"node {op}" for op in tb.ops]
+    if tb.tf_function:
+        parts.append(f"function {tb.tf_function}")
+    parts += [f"{e.type}: {e.message}" for e in tb.exceptions()]
+    parts += [f.function or "" for f in tb.native_frames]
+    return "\n".join(parts)
+
+
+def _frames_text(tb: Traceback) -> list[str]:
+    paths = [f.path.replace("\\", "/") for f in tb.frames]
+    paths += [f.path.replace("\\", "/") for link in tb.chain for f in link.frames]
+    return paths
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return template.format_map(_Captures(values))
+
+
+def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
+    for exc in tb.exceptions():
+        if rule.exception and exc.short_type and exc.short_type not in rule.exception:
+            continue
+        if rule.message is None:
+            return exc, None
+        m = rule.message.search(exc.message) or rule.message.search(f"{exc.type}: {exc.message}")
+        if m is None:
+            continue
+        if rule.not_message is not None and rule.not_message.search(exc.message):
+            continue
+        return exc, m
+    return None
+
+
+def apply_rule(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Diagnosis | None:
+    """The diagnosis this rule gives the traceback, or None when it does not fire."""
+    family = _SAME_FAMILY.get(tb.framework, {tb.framework})
+    if rule.framework and not rule.framework & family and "python" not in rule.framework:
+        return None
+    hit = _match_message(rule, tb)
+    if hit is None:
+        return None
+    exc, m = hit
+    if rule.frames and not any(frag in p for frag in rule.frames for p in frame_paths):
+        return None
+    values: dict[str, str] = {}
+    if m is not None:
+        values.update({k: v for k, v in m.groupdict().items() if v is not None})
+    if rule.log is not None:
+        lm = rule.log.search(log_text)
+        if lm is None:
+            return None
+        values.update({k: v for k, v in lm.groupdict().items() if v is not None})
+    confidence = rule.confidence
+    evidence: list[str] = []
+    if m is not None:
+        evidence.append(f'{exc.short_type or "the error"} says: "{_excerpt(m.group(0))}"')
+    for cond in rule.when:
+        cm = cond.pattern.search(log_text)
+        if cm is None:
+            continue
+        values.update({k: v for k, v in cm.groupdict().items() if v is not None})
+        confidence = cond.confidence
+        if cond.evidence:
+            evidence.append(_fill(cond.evidence, values))
+    evidence += [_fill(e, values) for e in rule.evidence]
+    if rule.frames:
+        passed = next(p for p in frame_paths if any(f in p for f in rule.frames))
+        evidence.append(f"the failure passed through {passed}")
+    loc = tb.location
+    explanation = _fill(rule.why, values)
+    if rule.tells_apart:
+        explanation += " " + _fill(rule.tells_apart, values)
+    return Diagnosis(
+        cause=rule.cause,
+        rule=rule.id,
+        confidence=round(confidence, 3),
+        title=_fill(rule.title, values),
+        explanation=explanation,
+        evidence=tuple(evidence),
+        fixes=tuple(_fill(f, values) for f in rule.fixes),
+        location=Location(loc.path, loc.line) if loc else None,
+    )
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _specificity(rule: Rule) -> int:
+    return bool(rule.frames) + bool(rule.log) + bool(rule.exception) + bool(rule.when)
+
+
+def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
+    """Ranked diagnoses for one traceback: best first, one per cause."""
+    log_text = _log_text(tb)
+    words = {w.lower() for w in _WORD.findall(log_text)}
+    frame_paths = _frames_text(tb)
+    found: list[tuple[float, int, str, Diagnosis]] = []
+    for rule in index.candidates(words):
+        d = apply_rule(rule, tb, log_text, frame_paths)
+        if d is not None:
+            found.append((-d.confidence, -_specificity(rule), rule.id, d))
+    found.sort(key=lambda t: t[:3])
+    best: dict[str, Diagnosis] = {}
+    for *_, d in found:
+        best.setdefault(d.cause, d)
+    return tuple(best.values())[:MAX_DIAGNOSES]

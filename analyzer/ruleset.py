@@ -1,0 +1,270 @@
+"""Load and validate the rule files (`rules/<family>/<name>.toml`); a broken rule names its file and field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from analyzer.errors import RuleError
+
+CAUSES = (
+    "data.image_size_mismatch",
+    "data.image_channels",
+    "data.bbox_invalid",
+    "data.label_out_of_range",
+    "data.label_shape",
+    "data.dtype",
+    "data.missing_or_corrupt",
+    "data.too_few_boxes",
+    "model.input_shape",
+    "model.output_mismatch",
+    "model.weights_mismatch",
+    "model.api_misuse",
+    "optim.divergence",
+    "optim.autograd_graph",
+    "resource.gpu_oom",
+    "resource.host_memory",
+    "env.device_mismatch",
+    "env.cuda_setup",
+    "env.version_incompat",
+    "env.multiprocessing",
+    "env.distributed",
+    "other",
+)
+FRAMEWORKS = ("pytorch", "tensorflow", "keras", "imageai", "python")
+PROBES = (
+    "image_files",
+    "image_modes",
+    "image_sizes",
+    "annotations",
+    "boxes",
+    "class_ids",
+    "class_names",
+    "anchors",
+    "replay",
+    "divergence",
+    "gpu_memory",
+)
+_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
+_TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Extra evidence a rule can use: when it is in the log, the confidence changes."""
+
+    pattern: re.Pattern[str]
+    confidence: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    cause: str
+    title: str
+    why: str
+    fixes: tuple[str, ...]
+    confidence: float
+    exception: frozenset[str]  # short type names; empty: any (or none printed)
+    message: re.Pattern[str] | None
+    not_message: re.Pattern[str] | None
+    frames: tuple[str, ...]
+    log: re.Pattern[str] | None
+    framework: frozenset[str]
+    evidence: tuple[str, ...]
+    tells_apart: str
+    probes: tuple[str, ...]
+    references: tuple[str, ...]
+    when: tuple[Condition, ...]
+    examples: tuple[dict[str, Any], ...]
+    near_misses: tuple[dict[str, Any], ...]
+    path: str
+    anchors: frozenset[str] = field(default=frozenset())  # words one of which the text must hold
+
+
+_FIELDS = {
+    "id": str,
+    "cause": str,
+    "title": str,
+    "why": str,
+    "fixes": list,
+    "confidence": (int, float),
+    "exception": list,
+    "message": str,
+    "not_message": str,
+    "frames": list,
+    "log": str,
+    "framework": list,
+    "evidence": list,
+    "tells_apart": str,
+    "probes": list,
+    "references": list,
+    "when": list,
+    "example": list,
+    "near_miss": list,
+}
+_REQUIRED = ("id", "cause", "title", "why", "fixes", "confidence")
+
+
+def _compile(path: str, name: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.MULTILINE)
+    except re.error as err:
+        raise RuleError(f"{path}: field '{name}': bad regular expression: {err}") from None
+
+
+def _literal_words(pattern: str) -> set[str]:
+    """Whole words (lower case) that every match of the pattern holds: the rule's index keys."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = list(sre_parse.parse(pattern))
+    except Exception:
+        return set()
+    if any(str(op) == "BRANCH" for op, _ in parsed):
+        return set()
+    words: set[str] = set()
+    run: list[str] = []
+    before = " "  # what may stand before the run: "x" for a word character, " " for none
+    for op, arg in [*parsed, (None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(arg))
+            continue
+        # the pattern's own ends count as word bounds: rule messages start and end on whole words
+        after = " " if op is None or _bounds_words(op, arg) else "x"
+        text = before + "".join(run) + after
+        words.update(w.lower() for w in re.findall(r"(?<=\W)[A-Za-z_]\w{3,}(?=\W)", text) if not w.isdigit())
+        run = []
+        before = " " if _bounds_words(op, arg) else "x"
+    return words
+
+
+def _bounds_words(op: object, arg: object) -> bool:
+    """True when this regex element can only stand at a word boundary (`^`, `$`, `\\b`, `\\s`)."""
+    name = str(op)
+    if name == "AT":
+        return True
+    if name == "IN":
+        return all(str(a[0]) == "CATEGORY" and "SPACE" in str(a[1]) and "NOT" not in str(a[1]) for a in arg)
+    return False
+
+
+def parse_rule(data: dict[str, Any], path: str) -> Rule:
+    """Validate one rule's data, naming the file and field of any fault."""
+    for key in data:
+        if key not in _FIELDS:
+            raise RuleError(f"{path}: unknown field '{key}'")
+        if not isinstance(data[key], _FIELDS[key]):
+            raise RuleError(f"{path}: field '{key}' must be a {_type_name(_FIELDS[key])}")
+    for key in _REQUIRED:
+        if key not in data:
+            raise RuleError(f"{path}: missing field '{key}'")
+    if not _ID.match(data["id"]):
+        raise RuleError(f"{path}: field 'id': '{data['id']}' is not of the form family.name")
+    if data["cause"] not in CAUSES:
+        raise RuleError(f"{path}: field 'cause': '{data['cause']}' is not a cause id of the taxonomy")
+    if not 0 < float(data["confidence"]) <= 1:
+        raise RuleError(f"{path}: field 'confidence' must be in (0, 1]")
+    if "message" not in data and "log" not in data:
+        raise RuleError(f"{path}: a rule needs a 'message' or a 'log' pattern")
+    for fw in data.get("framework", []):
+        if fw not in FRAMEWORKS:
+            raise RuleError(f"{path}: field 'framework': '{fw}' is not one of {', '.join(FRAMEWORKS)}")
+    for probe in data.get("probes", []):
+        if probe not in PROBES:
+            raise RuleError(f"{path}: field 'probes': '{probe}' is not one of {', '.join(PROBES)}")
+    if not data.get("example"):
+        raise RuleError(f"{path}: field 'example': a rule needs at least one example")
+    if not data.get("near_miss"):
+        raise RuleError(f"{path}: field 'near_miss': a rule needs at least one near miss")
+    message = _compile(path, "message", data["message"]) if "message" in data else None
+    log = _compile(path, "log", data["log"]) if "log" in data else None
+    names = set(message.groupindex if message else ()) | set(log.groupindex if log else ())
+    when = []
+    for i, cond in enumerate(data.get("when", [])):
+        if not isinstance(cond, dict) or "pattern" not in cond or "confidence" not in cond:
+            raise RuleError(f"{path}: field 'when[{i}]' needs 'pattern' and 'confidence'")
+        pattern = _compile(path, f"when[{i}].pattern", cond["pattern"])
+        names |= set(pattern.groupindex)
+        when.append(Condition(pattern, float(cond["confidence"]), str(cond.get("evidence", ""))))
+    for key in ("title", "why"):
+        _check_template(path, key, data[key], names)
+    for i, text in enumerate(data["fixes"] + data.get("evidence", [])):
+        _check_template(path, f"fixes/evidence[{i}]", text, names)
+    anchors = _literal_words(data["message"]) if "message" in data else set()
+    return Rule(
+        id=data["id"],
+        cause=data["cause"],
+        title=data["title"],
+        why=data["why"].strip(),
+        fixes=tuple(data["fixes"]),
+        confidence=float(data["confidence"]),
+        exception=frozenset(data.get("exception", [])),
+        message=message,
+        not_message=_compile(path, "not_message", data["not_message"]) if "not_message" in data else None,
+        frames=tuple(f.replace("\\", "/") for f in data.get("frames", [])),
+        log=log,
+        framework=frozenset(data.get("framework", [])),
+        evidence=tuple(data.get("evidence", [])),
+        tells_apart=data.get("tells_apart", ""),
+        probes=tuple(data.get("probes", [])),
+        references=tuple(data.get("references", [])),
+        when=tuple(when),
+        examples=tuple(data["example"]),
+        near_misses=tuple(data["near_miss"]),
+        path=path,
+        anchors=frozenset(anchors),
+    )
+
+
+def _type_name(t: object) -> str:
+    if isinstance(t, tuple):
+        return "number"
+    return {str: "string", list: "list"}.get(t, str(t))  # type: ignore[call-overload]
+
+
+def _check_template(path: str, key: str, text: str, names: set[str]) -> None:
+    for name in _TEMPLATE_FIELD.findall(text):
+        if name not in names:
+            raise RuleError(f"{path}: field '{key}': {{{name}}} is not a named capture of the rule")
+
+
+def rules_dir() -> Path:
+    """The shipped rules: `rules/` beside the package in a checkout, `analyzer/rules` when installed."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError(f"no rules directory found near {here}")
+
+
+def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    """Every rule under a directory, validated; ids must be unique."""
+    root = directory or rules_dir()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file in sorted(root.rglob("*.toml")):
+        rel = str(file.relative_to(root.parent)) if directory is None else str(file)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise RuleError(f"{rel}: not valid TOML: {err}") from None
+        rule = parse_rule(data, rel)
+        if rule.id in seen:
+            raise RuleError(f"{rel}: field 'id': '{rule.id}' is also the id of {seen[rule.id]}")
+        seen[rule.id] = rel
+        rules.append(rule)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def shipped_rules() -> tuple[Rule, ...]:
+    return load_rules()
