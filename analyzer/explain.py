@@ -7,24 +7,46 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import BinaryIO
 
-from analyzer.ingest import find_regions, read_chunks
+from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules
-from analyzer.model import Explained, Report, Traceback
-from analyzer.parse import parse_region
+from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
+from analyzer.parse import detect_framework, parse_region
 from analyzer.ruleset import shipped_rules
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
+HEADLESS_LINES = 40
 
 
 def find_failures(chunks: Iterable[bytes]) -> tuple[list[Traceback], int]:
     """Every failure in the input in order (the last MAX_FAILURES), and how many were dropped."""
+    failures, dropped, _ = _scan(chunks)
+    return failures, dropped
+
+
+def _scan(chunks: Iterable[bytes]) -> tuple[list[Traceback], int, Region | None]:
     kept: deque[Traceback] = deque(maxlen=MAX_FAILURES)
     seen = 0
+    last: Region | None = None
     for region in find_regions(chunks):
+        last = region
         for tb in parse_region(region):
             kept.append(tb)
             seen += 1
-    return list(kept), seen - len(kept)
+    return list(kept), seen - len(kept), last
+
+
+def headless_failure(region: Region) -> Traceback:
+    """The last lines of an input with no exception line: users often paste only a message."""
+    lines = [line for line in region.lines if line.strip()][-HEADLESS_LINES:]
+    first = region.start_line + next(
+        i for i, line in enumerate(region.lines) if line.strip() == lines[0].strip()
+    )
+    return Traceback(
+        exception=ExceptionInfo("", "\n".join(lines)),
+        frames=(),
+        span=Span(first, region.end_line),
+        framework=detect_framework((), lines),
+    )
 
 
 def primary_index(failures: list[Traceback]) -> int | None:
@@ -42,9 +64,16 @@ def shipped_index() -> RuleIndex:
 
 def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex | None = None) -> Report:
     """Read, parse and diagnose every failure of an input given as byte chunks."""
-    failures, dropped = find_failures(chunks)
+    failures, dropped, last = _scan(chunks)
     index = index or shipped_index()
     explained = tuple(Explained(tb, match_rules(tb, index)) for tb in failures)
+    if not explained and last is not None and any(line.strip() for line in last.lines):
+        # no exception line at all: a failure only when a rule knows the message shape
+        headless = headless_failure(last)
+        diagnoses = match_rules(headless, index)
+        if diagnoses:
+            explained = (Explained(headless, diagnoses),)
+            failures = [headless]
     return Report(failures=explained, primary=primary_index(failures), dropped=dropped, source=source)
 
 

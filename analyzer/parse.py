@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput
@@ -43,6 +44,8 @@ IPY_OLD_FRAME = re.compile(
 TF_OLD_FRAME = re.compile(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
+# `<ipython-input-3-...> in <module>()` after a web page ate the `<...>` as a tag
+IPY_EATEN = re.compile(r"^(?P<indent>)(?P<path>)in (?P<func>[\w.<>]*)\(.*\)\s*$")
 IPY_CODE = re.compile(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
 CARET = re.compile(r"^\s*[\^~]+[\s\^~]*$")
 REPEAT = re.compile(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
@@ -55,7 +58,7 @@ DETECTED = re.compile(
     r"^\s*Detected at node:?\s*'?(?P<node>[^'\s]+?)'?(?: defined at \(most recent call last\):)?\s*$"
 )
 NODE = re.compile(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
-NODE_REF = re.compile(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[node (?P<node2>[^\s\]]+)")
+NODE_REF = re.compile(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[[Nn]ode:? (?P<node2>[^\s\]=]+)")
 OP_FUNC = re.compile(r"\[Op:__inference_(?P<func>\w+?)_\d+\]")
 CALL_STACK = re.compile(r"^\s*Function call stack:\s*$")
 CALL_NAME = re.compile(r"^\s*[A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*\s*$")
@@ -66,8 +69,8 @@ CPP_FRAME = re.compile(
     r"^\s*frame #(?P<n>\d+): (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\))?\s*$"
 )
 KERNEL_ASSERT = re.compile(
-    r"(?P<file>\S+\.(?:cu|cuh|cpp|h|hpp)):(?P<line>\d+): (?P<func>.*?)(?::)? block: \[[\d,\s]+\], "
-    r"thread: \[[\d,\s]+\] Assertion `(?P<cond>.*)` failed\."
+    r"(?:(?P<file>\S+\.(?:cu|cuh|cpp|h|hpp)):(?P<line>\d+): )?(?P<func>.*?):? ?block: \[[\d,\s]+\], "
+    r"thread: \[[\d,\s]+\] Assertion `(?P<cond>.*)` failed"
 )
 SIGNAL = re.compile(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
@@ -95,7 +98,7 @@ MAX_MSG_LINES = 400
 
 
 def _frame_match(line: str) -> re.Match[str] | None:
-    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME):
+    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_EATEN):
         m = shape.match(line)
         if m:
             return m
@@ -146,6 +149,10 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     n = len(lines)
     msg_lines = 0
     after_msg_file = False
+    tf_graph = False  # the message is TensorFlow's graph error: it may embed a Python traceback
+    embedded = False
+    open_message = False  # the exception line announces more below a blank line
+    ipython_frame = False  # the last frame is IPython's: its code lines are numbered
     detected = False  # inside TensorFlow's `Detected at node ... defined at` frame list
     call_stack = False
     remote_depth = 0
@@ -176,9 +183,12 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
                 group = False
         stripped = text.strip()
         if not stripped:
-            if state == "msg":
+            if state == "msg" and not embedded:
                 nxt = _next_nonblank(lines, i)
-                if nxt is None or not _MSG_GOES_ON.match(lines[nxt]) or msg_lines >= MAX_MSG_LINES:
+                goes_on = nxt is not None and (
+                    _MSG_GOES_ON.match(lines[nxt]) or open_message and not _starts_something(lines[nxt])
+                )
+                if not goes_on or msg_lines >= MAX_MSG_LINES:
                     state = "out"
                     call_stack = False
             i += 1
@@ -188,8 +198,22 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
         if kind == "GROUP_HEADER" and not group:
             group = True
             group_indent = len(text) - len(text.lstrip())
+        if state == "msg" and embedded:
+            # a Python traceback printed inside TensorFlow's message (a `PyFunc` or generator
+            # failing in the input pipeline): text of the message until the node brackets
+            if NODE_REF.search(text) and text.lstrip().startswith("[[") or msg_lines >= MAX_MSG_LINES:
+                embedded = False
+                emit("NODE_REF", i, text)
+            else:
+                emit("MSG", i, text)
+            msg_lines += 1
+            i += 1
+            continue
+        if state == "msg" and kind == "TB_HEADER" and tf_graph:
+            embedded = True
+            continue
         if state == "msg":
-            kind, state = _in_message(text, kind, after_msg_file, call_stack, detected)
+            kind, state = _in_message(text, kind, after_msg_file, call_stack, detected, tf_graph)
             after_msg_file = kind == "MSG_FILE"
             detected = kind in ("DETECTED", "MSG_FILE", "MSG_CODE") and (detected or kind == "DETECTED")
             if kind == "CALL_STACK":
@@ -261,6 +285,7 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             state == "tb" or not text.startswith((" ", "\t")) or PY_FRAME.match(text)
         ):
             emit("FILE", i, text)
+            ipython_frame = PY_FRAME.match(text) is None
             state = "tb"
         elif state == "tb" and TF_OLD_FRAME.match(text):
             emit("FILE", i, text)
@@ -268,20 +293,21 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             emit("REPEAT", i, text)
         elif state == "tb" and CARET.match(text):
             emit("CARET", i, text)
-        elif (
-            state == "tb"
-            and text[0].isspace()
-            or state == "tb"
-            and out
-            and out[-1].kind in ("FILE", "CODE")
-            and IPY_CODE.match(text)
-            and text[0] == "-"
-        ):
+        elif state == "tb" and (text[0].isspace() or ipython_frame and IPY_CODE.match(text)):
             emit("CODE", i, text)
         elif _exception_match(text, strict=state not in ("tb", "chain")):
             emit("EXC", i, text)
             state = "msg"
             msg_lines = 0
+            open_message = _OPEN_MESSAGE.search(text) is not None
+            tf_graph = "Graph execution error" in text or "errors_impl" in text
+        elif state != "tb" and _VSCODE.match(text) and i + 1 < n and lines[i + 1].strip():
+            # VS Code's `Exception has occurred: X` with the message on the next line
+            emit("EXC", i, _VSCODE.sub(r"\g<type>:", text) + " " + lines[i + 1].strip())
+            i += 1
+            state = "msg"
+            msg_lines = 0
+            open_message = False
         elif state == "tb":
             emit("RAW", i, text)
         elif state == "chain":
@@ -300,10 +326,13 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
 
 
 _MARKDOWN = re.compile(r"^(> ?|\*\*|`{3}\s*$)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(https?://[^)]*\)")
 
 
 def _unquote(text: str) -> str:
     """A line as posted in a thread: drop a `> ` quote and `**` bold around the words."""
+    if "](http" in text:
+        text = _MD_LINK.sub(r"\1", text)
     if text[:1] in (">", "*", "`") and _MARKDOWN.match(text):
         if text.startswith(">"):
             text = text[2:] if text.startswith("> ") else text[1:]
@@ -327,6 +356,20 @@ def _balance_quotes(tokens: list[_Line]) -> list[_Line]:
                 tok.kind = "NOISE"
                 break
     return tokens
+
+
+_OPEN_MESSAGE = re.compile(r"(:\s*$|Exception encountered when calling|in user code:)")
+_VSCODE = re.compile(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
+
+
+def _starts_something(text: str) -> bool:
+    """A line after a blank one that begins something new rather than going on with a message."""
+    return (
+        _structural(text) is not None
+        or _frame_match(text) is not None
+        or _LOG_LINE.match(text) is not None
+        or _exception_match(text, strict=True) is not None
+    )
 
 
 def _next_nonblank(lines: Sequence[str], i: int) -> int | None:
@@ -361,7 +404,7 @@ def _structural(text: str) -> str | None:
 
 
 def _in_message(
-    text: str, structural: str | None, after_msg_file: bool, call_stack: bool, detected: bool
+    text: str, structural: str | None, after_msg_file: bool, call_stack: bool, detected: bool, tf_graph: bool
 ) -> tuple[str, str]:
     """The kind of a line that follows an exception line, and whether the message goes on."""
     if structural in ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "CAUSE", "CONTEXT", "TERMINATE", "IGNORED"):
@@ -397,7 +440,7 @@ def _in_message(
         return "INNER_EXC", "msg"
     if _LOG_LINE.match(text):
         return "MSG_END", "out"
-    if not text[:1].isspace() and _exception_match(text, strict=True) and not text.startswith("Received"):
+    if not tf_graph and not text[:1].isspace() and _exception_match(text, strict=True):
         # a second exception line right below the first: a new bare failure
         return "MSG_END", "out"
     return "MSG", "msg"
@@ -467,7 +510,9 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
     line = int(m.group("line")) if "line" in m.groupdict() and m.group("line") else None
     func = m.group("func")
     kind = kind_hint
-    if m.re is IPY_CELL or m.re is IPY_FRAME or m.re is IPY_OLD_FRAME:
+    if m.re is IPY_EATEN:
+        path = "<ipython-input>"
+    if m.re in (IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_EATEN):
         kind = "ipython"
     elif m.re is TF_OLD_FRAME:
         kind = "tf-user-code"
@@ -477,8 +522,7 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
         if cm is not None:
             if cm.group("arrow"):
                 snippet = (cm.group("code") or "").strip()
-                line = line if line is not None and m.re is not IPY_OLD_FRAME else int(cm.group("line"))
-                if m.re is IPY_OLD_FRAME:
+                if line is None or m.re in (IPY_OLD_FRAME, IPY_EATEN):
                     line = int(cm.group("line"))
         elif snippet is None and not CARET.match(c):
             snippet = c.strip()
@@ -517,11 +561,13 @@ class _ToModel(Transformer):
         names = " ".join(str(t).strip() for t in items[1:])
         return ("call_stack", names)
 
-    def worker(self, items: list) -> tuple[str, _Link]:
-        return ("worker", self._link(items[1:], items[0].line))
+    @v_args(meta=True)
+    def worker(self, meta: Any, items: list) -> tuple[str, _Link]:
+        return ("worker", self._link(items[1:], meta))
 
-    def remote(self, items: list) -> tuple[str, _Link]:
-        return ("remote", self._link(items[2:-1], items[1].line))
+    @v_args(meta=True)
+    def remote(self, meta: Any, items: list) -> tuple[str, _Link]:
+        return ("remote", self._link(items[2:-1], meta))
 
     def exception(self, items: list) -> _Exc:
         head = items[0]
@@ -575,7 +621,7 @@ class _ToModel(Transformer):
                 exc.last = max(exc.last, item[1].last)
         return exc
 
-    def _link(self, items: list, first: int) -> _Link:
+    def _link(self, items: list, meta: Any) -> _Link:
         frames: list[Frame] = []
         raw: list[str] = []
         exc: _Exc | None = None
@@ -590,33 +636,37 @@ class _ToModel(Transformer):
             elif isinstance(item, Token) and item.type in ("RAW", "REPEAT"):
                 raw.append(str(item))
         assert exc is not None
-        return _Link(exc, frames, raw, first, max(exc.last, first), parts)
+        first = getattr(meta, "line", None) or exc.first
+        last = max(getattr(meta, "end_line", None) or 0, exc.last, first)
+        return _Link(exc, frames, raw, first, last, parts)
 
-    def full(self, items: list) -> _Link:
-        return self._link(items[1:], items[0].line)
+    @v_args(meta=True)
+    def full(self, meta: Any, items: list) -> _Link:
+        return self._link(items[1:], meta)
 
-    def ipython(self, items: list) -> _Link:
-        link = self._link(items[1:], items[0].line)
+    @v_args(meta=True)
+    def ipython(self, meta: Any, items: list) -> _Link:
+        link = self._link(items[1:], meta)
         if not link.exc.type:
             m = IPY_HEADER.match(items[0])
             if m:
                 link.exc.type = m.group("type")
         return link
 
-    def group(self, items: list) -> _Link:
-        link = self._link(items[1:], items[0].line)
-        return link
+    @v_args(meta=True)
+    def group(self, meta: Any, items: list) -> _Link:
+        return self._link(items[1:], meta)
 
     def group_part(self, items: list) -> _Link:
         return items[1]
 
-    def truncated(self, items: list) -> _Link:
-        first = items[0].line if isinstance(items[0], Token) else 0
-        return self._link(items, first)
+    @v_args(meta=True)
+    def truncated(self, meta: Any, items: list) -> _Link:
+        return self._link(items, meta)
 
-    def bare(self, items: list) -> _Link:
-        head = items[0]
-        return self._link(items, head.first if isinstance(head, _Exc) else getattr(head, "line", 0) or 0)
+    @v_args(meta=True)
+    def bare(self, meta: Any, items: list) -> _Link:
+        return self._link(items, meta)
 
     def cause(self, items: list) -> str:
         return "cause"
@@ -680,7 +730,7 @@ def _exc_info(exc: _Exc) -> ExceptionInfo:
     return ExceptionInfo(typ, message)
 
 
-def _build(links: list, context: list[str], ignored: bool, asserts: list[str]) -> Traceback:
+def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
     """Turn a chain of links (and their relations) into one Traceback."""
     chain: list[ChainLink] = []
     relation = None
@@ -739,7 +789,6 @@ def _build(links: list, context: list[str], ignored: bool, asserts: list[str]) -
         native_frames=tuple(native),
         ops=tuple(dict.fromkeys(o for o in ops if o)),
         tf_function=tf_function,
-        kernel_asserts=tuple(asserts),
         context=tuple(context),
         raw=tuple(raw),
         ignored=ignored,
@@ -807,13 +856,13 @@ def _demote(tokens: list[_Line], idx: int) -> list[_Line]:
 def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
     results: list[Traceback] = []
     ignored_next = False
-    asserts: list[str] = []
+    asserts: list[tuple[int, str]] = []  # CUDA asserts print around the traceback, before or after
     for item in items:
         if isinstance(item, Token):
             if item.type == "IGNORED":
                 ignored_next = True
             elif item.type == "NOISE" and KERNEL_ASSERT.search(item):
-                asserts.append(str(item))
+                asserts.append((item.line or 0, str(item)))
             continue
         if isinstance(item, Tree) and item.data == "signal":
             tok = item.children[0]
@@ -833,19 +882,31 @@ def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
             m = TERMINATE.match(head)
             exc = _ToModel().exception(list(item.children[1:]))
             exc.type = m.group("type") if m else "terminate"
-            links = [_Link(exc, [], [], head.line, exc.last)]
-            results.append(_build(links, _context(region, head.line), False, asserts))
-            asserts = []
+            links = [_Link(exc, [], [], head.line, max(exc.last, head.line))]
+            results.append(_build(links, _context(region, head.line), False))
             continue
         if isinstance(item, list):
             first = next(x for x in item if isinstance(x, _Link)).first
-            tb = _build(item, _context(region, first), ignored_next, asserts)
+            tb = _build(item, _context(region, first), ignored_next)
             if not (tb.exception.type or tb.frames or tb.exception.message):
                 continue
             results.append(tb)
             ignored_next = False
-            asserts = []
-    return results
+    return _attach_asserts(results, asserts)
+
+
+def _attach_asserts(results: list[Traceback], asserts: list[tuple[int, str]]) -> list[Traceback]:
+    """Each CUDA assert line goes to the failure it printed beside: the next one, else the last."""
+    if not asserts or not results:
+        return results
+    found: dict[int, list[str]] = {}
+    for line, text in asserts:
+        target = next((i for i, tb in enumerate(results) if tb.span.start_line > line), len(results) - 1)
+        found.setdefault(target, []).append(text)
+    return [
+        replace(tb, kernel_asserts=tb.kernel_asserts + tuple(dict.fromkeys(found.get(i, ()))))
+        for i, tb in enumerate(results)
+    ]
 
 
 def _context(region: Region, first_line: int) -> tuple[str, ...]:

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "cases"
+
+
+def corpus_cases() -> list[tuple[str, Path, dict]]:
+    cases = []
+    for label in sorted(CORPUS.rglob("*.toml")):
+        log = label.with_suffix(".log")
+        if log.exists():
+            cases.append(
+                (str(label.relative_to(CORPUS).with_suffix("")), log, tomllib.loads(label.read_text()))
+            )
+    return cases
+
+
+def console_script() -> str:
+    """The installed `explain-error` of this environment (the real console script)."""
+    beside = Path(sys.executable).parent / "explain-error"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("explain-error")
+    if found is None:
+        pytest.skip("explain-error is not installed in this environment")
+    return found

