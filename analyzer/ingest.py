@@ -21,7 +21,7 @@ SEEDS = (b"rror", b"xception", b"Traceback")
 BACK_LINES = 60  # lines kept before a seed: frames of a traceback whose header was lost
 QUIET_LINES = 25  # lines without a traceback shape that close a region
 MAX_REGION_LINES = 5000
-MAX_LINE_CHARS = 20000
+MAX_LINE_CHARS = 8000
 TAIL_LINES = 30  # the end of the input is always read: `Killed`, `Segmentation fault`
 _KEEP_BYTES = 256 << 10  # bytes kept behind the scan for the back context
 _MAX_PARTIAL = 1 << 20  # a line longer than this is cut for scanning
@@ -78,7 +78,8 @@ def _erase_backspaces(text: str) -> str:
 
 
 def _is_hot(line: str) -> bool:
-    return bool(line) and (_HOT_START.match(line) is not None or _SEED_TEXT.search(line) is not None)
+    head = line[:400]
+    return bool(head) and (_HOT_START.match(head) is not None or _SEED_TEXT.search(line) is not None)
 
 
 def decode_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -144,23 +145,22 @@ class _Scanner:
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = iter(chunks)
-        self._buf = b""
+        self._buf = bytearray()
         self._pos = 0  # the cursor in _buf
         self._base_lines = 0  # newlines of the input before _buf[0]
         self._eof = False
 
     def _fill(self) -> bool:
-        """Append the next chunk, dropping what lies well behind the cursor."""
+        """Append the next chunk, dropping what lies well behind the cursor (amortised)."""
         for chunk in self._chunks:
             if not chunk:
                 continue
-            drop = self._pos - _KEEP_BYTES
-            if drop > 0:
+            if self._pos > 2 * _KEEP_BYTES:
+                drop = self._pos - _KEEP_BYTES
                 self._base_lines += self._buf.count(b"\n", 0, drop)
-                self._buf = self._buf[drop:] + chunk
+                del self._buf[:drop]
                 self._pos -= drop
-            else:
-                self._buf += chunk
+            self._buf += chunk
             return True
         self._eof = True
         return False
@@ -192,13 +192,13 @@ class _Scanner:
         while True:
             nl = self._buf.find(b"\n", self._pos)
             if nl >= 0:
-                line, self._pos = self._buf[self._pos : nl], nl + 1
+                line, self._pos = bytes(self._buf[self._pos : nl]), nl + 1
                 return line
             if len(self._buf) - self._pos > _MAX_PARTIAL or (self._eof or not self._fill()):
                 if self._pos >= len(self._buf):
                     return None
                 stop = min(len(self._buf), self._pos + _MAX_PARTIAL)
-                line, self._pos = self._buf[self._pos : stop], stop
+                line, self._pos = bytes(self._buf[self._pos : stop]), stop
                 return line
 
     def _back_start(self, pos: int, floor: int) -> int:
@@ -252,7 +252,7 @@ class _Scanner:
                 break
             start = self._buf.rfind(b"\n", 0, start - 1) + 1
         start = max(start, floor)
-        raw_lines = self._buf[start:end].split(b"\n")
+        raw_lines = bytes(self._buf[start:end]).split(b"\n")
         if raw_lines and raw_lines[-1] == b"":
             raw_lines.pop()
         lines = tuple(clean_line(r) for r in raw_lines)

@@ -68,10 +68,7 @@ CPP_HEADER = re.compile(
 CPP_FRAME = re.compile(
     r"^\s*frame #(?P<n>\d+): (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\))?\s*$"
 )
-KERNEL_ASSERT = re.compile(
-    r"(?:(?P<file>\S+\.(?:cu|cuh|cpp|h|hpp)):(?P<line>\d+): )?(?P<func>.*?):? ?block: \[[\d,\s]+\], "
-    r"thread: \[[\d,\s]+\] Assertion `(?P<cond>.*)` failed"
-)
+KERNEL_ASSERT = re.compile(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion `(?P<cond>[^`]*)` failed")
 SIGNAL = re.compile(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
     r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"

@@ -1,0 +1,137 @@
+"""The real console script: files, `-`, pipes, bad input, exit codes, and the echo of piped input."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import time
+
+import pytest
+
+from .conftest import ROOT, console_script
+
+EXE = console_script()
+EXAMPLE = next(
+    (ROOT / "corpus" / "cases" / "generated").glob("torch-*size-mismatch*workers*.log"), None
+) or next((ROOT / "corpus" / "cases").rglob("*.log"))
+
+
+def run(*args: str, stdin: bytes | None = None, **kw) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([EXE, *args], input=stdin, capture_output=True, timeout=60, **kw)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[bytes]) -> None:
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("explain-error: error:"), err
+    assert "Traceback" not in err
+
+
+def test_file_json():
+    proc = run(str(EXAMPLE), "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["schema_version"] == "1" and data["tracebacks"]
+    assert data["primary"] == len(data["tracebacks"]) - 1 or data["primary"] is not None
+
+
+def test_dash_reads_stdin():
+    proc = run("-", "--format", "line", stdin=EXAMPLE.read_bytes())
+    assert proc.returncode == 1 and proc.stdout.strip()
+
+
+def test_pipe_without_argument():
+    proc = run("--format", "json", stdin=EXAMPLE.read_bytes())
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["tracebacks"]
+
+
+def test_rich_output_is_plain_when_not_a_terminal():
+    proc = run(str(EXAMPLE))
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert "\x1b[" not in out and "Your code:" in out
+
+
+def test_no_failure_exits_zero():
+    proc = run("-", "--format", "json", stdin=b"epoch 1/3 loss 0.5\nepoch 2/3 loss 0.4\ndone\n")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == {"schema_version": "1", "tracebacks": [], "primary": None, "dropped": 0}
+
+
+def test_empty_input():
+    proc = run("-", stdin=b"")
+    assert proc.returncode == 0
+    assert b"No failure" in proc.stdout
+
+
+def test_missing_file():
+    assert_one_line_error(run("no/such/trace.log"))
+
+
+def test_directory():
+    assert_one_line_error(run(str(ROOT)))
+
+
+def test_unreadable_file(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    f = tmp_path / "x.log"
+    f.write_text("x")
+    f.chmod(0)
+    assert_one_line_error(run(str(f)))
+
+
+def test_bad_option_and_bad_value():
+    assert_one_line_error(run("--no-such-option", str(EXAMPLE)))
+    assert_one_line_error(run(str(EXAMPLE), "--format", "xml"))
+
+
+def test_a_file_named_like_a_subcommand(tmp_path):
+    (tmp_path / "rules").write_bytes(EXAMPLE.read_bytes())
+    proc = run("./rules", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 1 and json.loads(proc.stdout)["tracebacks"]
+
+
+def test_piped_input_is_echoed_to_a_terminal_stderr():
+    """With stderr on a terminal, the training output stays visible as it arrives."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [EXE, "--format", "json"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    proc.stdin.write(b"epoch 1/2 loss=0.52\n")
+    proc.stdin.flush()
+    seen = b""
+    deadline = time.time() + 20
+    while b"loss=0.52" not in seen and time.time() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            seen += os.read(master, 4096)
+    assert b"loss=0.52" in seen, "the first line was not echoed before the input ended"
+    out, _ = proc.communicate(EXAMPLE.read_bytes())
+    assert proc.returncode == 1 and json.loads(out)["tracebacks"]
+    os.close(master)
+
+
+def test_quiet_turns_the_echo_off():
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [EXE, "-q", "-f", "line"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    proc.communicate(b"epoch 1/2 loss=0.52\n" + EXAMPLE.read_bytes())
+    seen = b""
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert b"loss=0.52" not in seen

@@ -1,0 +1,115 @@
+"""Ingest: encodings, colour, carriage returns, chunk boundaries, line numbers, bounded regions."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from analyzer.explain import find_failures
+from analyzer.ingest import MAX_REGION_LINES, clean_line, find_regions
+
+TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/home/user/project/train.py", line 12, in <module>\n'
+    "    loss = criterion(out, y)\n"
+    "RuntimeError: Expected input batch_size (32) to match target batch_size (16).\n"
+)
+
+
+def failures_of(data: bytes, chunk: int | None = None):
+    chunks = [data] if chunk is None else [data[i : i + chunk] for i in range(0, len(data), chunk)]
+    return find_failures(chunks)[0]
+
+
+def test_line_numbers_count_from_one():
+    data = ("epoch 1 loss 0.3\n" * 250 + TRACE + "Epoch 2/10\n").encode()
+    [tb] = failures_of(data)
+    assert (tb.span.start_line, tb.span.end_line) == (251, 254)
+    assert tb.frames[0].line == 12 and tb.frames[0].code == "loss = criterion(out, y)"
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+def test_chunk_boundaries_do_not_change_the_result(chunk):
+    data = ("x" * 5000 + "\n" + "step\r" * 300 + "\n" + TRACE).encode() * 3
+    whole = failures_of(data)
+    assert len(whole) == 3
+    assert failures_of(data, chunk) == whole
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
+def test_encodings_with_bom(encoding, bom):
+    data = bom + ("Ünïcode log ✓\n" + TRACE).encode(encoding)
+    [tb] = failures_of(data, 5)
+    assert tb.exception.short_type == "RuntimeError"
+    assert "batch_size (32)" in tb.exception.message
+    assert tb.span.start_line == 2
+
+
+def test_utf16_without_bom_powershell_redirect():
+    [tb] = failures_of(("log\n" + TRACE).encode("utf-16-le"))
+    assert tb.exception.short_type == "RuntimeError"
+
+
+def test_invalid_utf8_is_replaced_not_fatal():
+    data = b"\xfa\xfb garbage \xc3\x28\n" + TRACE.encode().replace(b"target", b"tar\xffget")
+    [tb] = failures_of(data)
+    assert "tar\ufffdget" in tb.exception.message
+
+
+def test_ansi_colour_is_stripped():
+    coloured = (
+        "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m\n"
+        "\x1b[0;31mValueError\x1b[0m                                Traceback (most recent call last)\n"
+        "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n"
+        "\x1b[1;32m      1\x1b[0m x \x1b[38;5;241m=\x1b[39m \x1b[38;5;241m1\x1b[39m\n"
+        '\x1b[0;32m----> 2\x1b[0m \x1b[38;5;28;01mraise\x1b[39;00m \x1b[38;5;167;01mValueError\x1b[39;00m(\x1b[38;5;124m"bad\x1b[39m")\n'
+        "\n"
+        "\x1b[0;31mValueError\x1b[0m: bad\n"
+    )
+    [tb] = failures_of(coloured.encode())
+    assert tb.exception.type == "ValueError" and tb.exception.message == "bad"
+    assert tb.frames[0].path == "Cell In[3]" and tb.frames[0].line == 2
+    assert tb.frames[0].code == 'raise ValueError("bad")'
+
+
+def test_carriage_return_progress_bars_and_crlf():
+    bar = "".join(f"\r{p:3d}%|{'#' * (p // 10):10s}| {p}/100" for p in range(0, 101, 5))
+    data = (bar + "\n" + TRACE).replace("\n", "\r\n").encode()
+    [tb] = failures_of(data)
+    assert tb.frames[0].path == "/home/user/project/train.py"
+    assert "\r" not in tb.exception.message
+    assert clean_line(bar) == "100%|##########| 100/100"
+
+
+def test_progress_bar_without_newline_before_traceback():
+    data = ("\r 10%|#| 1/10" * 1000 + "\r" + TRACE).encode()
+    [tb] = failures_of(data, 1000)
+    assert tb.exception.short_type == "RuntimeError"
+
+
+def test_regions_are_bounded():
+    data = ("Error: something\n" + "  indented and hot\n" * (MAX_REGION_LINES * 3)).encode()
+    regions = list(find_regions([data]))
+    assert all(len(r.lines) <= MAX_REGION_LINES for r in regions)
+
+
+def test_killed_at_the_end_of_a_log_is_a_failure():
+    data = ("epoch 3/10 step 100 loss 0.41\n" * 1000 + "Killed\n").encode()
+    [tb] = failures_of(data)
+    assert tb.exception.type == "Killed" and tb.span.start_line == 1001
+
+
+def test_a_three_megabyte_line_does_not_break_the_scan():
+    data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
+    [tb] = failures_of(data, 1 << 20)
+    assert tb.exception.short_type == "RuntimeError"
