@@ -98,7 +98,7 @@ def test_progress_bar_without_newline_before_traceback():
 
 
 def test_regions_are_bounded():
-    data = ("Error: something\n" + "  indented and hot\n" * (MAX_REGION_LINES * 3)).encode()
+    data = ("Traceback (most recent call last):\n" + "  indented and hot\n" * (MAX_REGION_LINES * 3)).encode()
     regions = list(find_regions([data]))
     assert all(len(r.lines) <= MAX_REGION_LINES for r in regions)
 
