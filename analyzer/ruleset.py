@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import tomllib
 
 from analyzer.errors import RuleError
 
@@ -58,13 +62,19 @@ _TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")
 class Condition:
     """Extra evidence a rule can use: when it is in the log, the confidence changes."""
 
-    pattern: re.Pattern[str]
+    source: str
     confidence: float
     evidence: str
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as written in its file. Patterns compile on first use: most rules never run on a trace."""
+
     id: str
     cause: str
     title: str
@@ -72,10 +82,10 @@ class Rule:
     fixes: tuple[str, ...]
     confidence: float
     exception: frozenset[str]  # short type names; empty: any (or none printed)
-    message: re.Pattern[str] | None
-    not_message: re.Pattern[str] | None
+    message_source: str | None
+    not_message_source: str | None
     frames: tuple[str, ...]
-    log: re.Pattern[str] | None
+    log_source: str | None
     framework: frozenset[str]
     evidence: tuple[str, ...]
     tells_apart: str
@@ -86,6 +96,18 @@ class Rule:
     near_misses: tuple[dict[str, Any], ...]
     path: str
     anchors: frozenset[str] = field(default=frozenset())  # words one of which the text must hold
+
+    @cached_property
+    def message(self) -> re.Pattern[str] | None:
+        return re.compile(self.message_source, re.MULTILINE) if self.message_source else None
+
+    @cached_property
+    def not_message(self) -> re.Pattern[str] | None:
+        return re.compile(self.not_message_source, re.MULTILINE) if self.not_message_source else None
+
+    @cached_property
+    def log(self) -> re.Pattern[str] | None:
+        return re.compile(self.log_source, re.MULTILINE) if self.log_source else None
 
 
 _FIELDS = {
@@ -187,19 +209,25 @@ def parse_rule(data: dict[str, Any], path: str) -> Rule:
         raise RuleError(f"{path}: field 'near_miss': a rule needs at least one near miss")
     message = _compile(path, "message", data["message"]) if "message" in data else None
     log = _compile(path, "log", data["log"]) if "log" in data else None
+    if "not_message" in data:
+        _compile(path, "not_message", data["not_message"])
     names = set(message.groupindex if message else ()) | set(log.groupindex if log else ())
-    when = []
     for i, cond in enumerate(data.get("when", [])):
         if not isinstance(cond, dict) or "pattern" not in cond or "confidence" not in cond:
             raise RuleError(f"{path}: field 'when[{i}]' needs 'pattern' and 'confidence'")
-        pattern = _compile(path, f"when[{i}].pattern", cond["pattern"])
-        names |= set(pattern.groupindex)
-        when.append(Condition(pattern, float(cond["confidence"]), str(cond.get("evidence", ""))))
-    for key in ("title", "why"):
-        _check_template(path, key, data[key], names)
-    for i, text in enumerate(data["fixes"] + data.get("evidence", [])):
-        _check_template(path, f"fixes/evidence[{i}]", text, names)
+        names |= set(_compile(path, f"when[{i}].pattern", cond["pattern"]).groupindex)
+    for key in ("title", "why", "tells_apart"):
+        _check_template(path, key, data.get(key, ""), names)
+    for i, text in enumerate(data["fixes"]):
+        _check_template(path, f"fixes[{i}]", text, names)
+    for i, text in enumerate(data.get("evidence", [])):
+        _check_template(path, f"evidence[{i}]", text, names)
     anchors = _literal_words(data["message"]) if "message" in data else set()
+    return rule_from(data, path, anchors)
+
+
+def rule_from(data: dict[str, Any], path: str, anchors: Iterable[str]) -> Rule:
+    """A Rule from already validated data (a rule file, or the rules cache)."""
     return Rule(
         id=data["id"],
         cause=data["cause"],
@@ -208,16 +236,18 @@ def parse_rule(data: dict[str, Any], path: str) -> Rule:
         fixes=tuple(data["fixes"]),
         confidence=float(data["confidence"]),
         exception=frozenset(data.get("exception", [])),
-        message=message,
-        not_message=_compile(path, "not_message", data["not_message"]) if "not_message" in data else None,
+        message_source=data.get("message"),
+        not_message_source=data.get("not_message"),
         frames=tuple(f.replace("\\", "/") for f in data.get("frames", [])),
-        log=log,
+        log_source=data.get("log"),
         framework=frozenset(data.get("framework", [])),
         evidence=tuple(data.get("evidence", [])),
         tells_apart=data.get("tells_apart", ""),
         probes=tuple(data.get("probes", [])),
         references=tuple(data.get("references", [])),
-        when=tuple(when),
+        when=tuple(
+            Condition(c["pattern"], float(c["confidence"]), str(c.get("evidence", ""))) for c in data.get("when", [])
+        ),
         examples=tuple(data["example"]),
         near_misses=tuple(data["near_miss"]),
         path=path,
@@ -246,18 +276,27 @@ def rules_dir() -> Path:
     raise RuleError(f"no rules directory found near {here}")
 
 
+def _rule_files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.toml"))
+
+
+def _read(file: Path, rel: str) -> dict[str, Any]:
+    import tomllib  # only when the rules cache is cold: start-up stays light
+
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise RuleError(f"{rel}: not valid TOML: {err}") from None
+
+
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     """Every rule under a directory, validated; ids must be unique."""
     root = directory or rules_dir()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for file in sorted(root.rglob("*.toml")):
+    for file in _rule_files(root):
         rel = str(file.relative_to(root.parent)) if directory is None else str(file)
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise RuleError(f"{rel}: not valid TOML: {err}") from None
-        rule = parse_rule(data, rel)
+        rule = parse_rule(_read(file, rel), rel)
         if rule.id in seen:
             raise RuleError(f"{rel}: field 'id': '{rule.id}' is also the id of {seen[rule.id]}")
         seen[rule.id] = rel
@@ -265,6 +304,37 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+CACHE_FORMAT = "1"
+
+
+def _cache_path(root: Path, files: list[Path]) -> Path:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{root}\n".encode())
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return Path(tempfile.gettempdir()) / f"explain-error-rules-{digest.hexdigest()[:20]}.json"
+
+
 @lru_cache(maxsize=1)
 def shipped_rules() -> tuple[Rule, ...]:
-    return load_rules()
+    """The shipped rules, validated once and then read from a cache keyed by the files' sizes and times."""
+    root = rules_dir()
+    cache = _cache_path(root, _rule_files(root))
+    try:
+        entries = json.loads(cache.read_text(encoding="utf-8"))
+        return tuple(rule_from(data, path, anchors) for path, data, anchors in entries)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    rules = load_rules()
+    entries = []
+    for rule in rules:
+        rel = Path(rule.path)
+        data = _read(root.parent / rel, rule.path)
+        entries.append([rule.path, data, sorted(rule.anchors)])
+    try:
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(tmp, cache)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only temp directory only costs the validation on every run
+    return rules

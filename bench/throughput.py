@@ -6,8 +6,6 @@ Usage: python bench/throughput.py [SIZE_MIB]   (default 512)
 
 from __future__ import annotations
 
-import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -44,15 +42,21 @@ def make_log(path: Path, size: int) -> None:
         f.write(b"\n" + TRACE)
 
 
-def run(cmd: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) of the explain-error process, its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(cmd: str) -> tuple[float, str]:
+    """Wall seconds of a shell command (exit 1: a failure was found) and its stdout."""
     t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/env", "bash", "-c", cmd], capture_output=True)
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True)
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert proc.returncode == 1, proc.stderr.decode()[-500:]
-    return wall, max(after, before) / 1024, proc.stdout.decode()
+    return wall, proc.stdout.decode()
+
+
+def peak_rss_mib(cmd: str, tmp: str) -> float:
+    """Peak RSS of the explain-error process itself: GNU time on the last command of the line."""
+    *feed, exe = cmd.split("|")
+    prefix = "|".join(feed) + " | " if feed else ""
+    subprocess.run(["bash", "-c", f"{prefix}/usr/bin/time -f %M -o {tmp}/rss {exe.strip()} > /dev/null"])
+    return int(Path(f"{tmp}/rss").read_text().split()[-1]) / 1024
 
 
 def main() -> None:
@@ -61,31 +65,20 @@ def main() -> None:
         log = Path(tmp) / "train.log"
         make_log(log, size_mib << 20)
         size_mb = log.stat().st_size / 1e6
-        os.system(f"cat {log} > /dev/null")  # page cache warm, as for a log just written
-        results = {}
+        subprocess.run(["cat", str(log)], stdout=subprocess.DEVNULL)  # in the page cache, as a fresh log is
+        print(f"input: {size_mb:.0f} MB of progress-bar lines, one traceback at the end")
         for name, cmd in (
             ("file", f"{EXE} {log} --format json"),
             ("pipe", f"cat {log} | {EXE} --quiet --format json"),
         ):
-            best = None
+            runs = []
             for _ in range(3):
-                wall, rss, out = run(f"/usr/bin/time -f '%M' {cmd} 2>{tmp}/rss" if False else cmd)
-                assert '"stack expects each tensor' in out
-                rss = peak_rss(cmd, tmp)
-                if best is None or wall < best[0]:
-                    best = (wall, rss)
-            results[name] = best
-        print(f"input: {size_mb:.0f} MB of progress-bar lines, one traceback at the end")
-        for name, (wall, rss) in results.items():
-            print(f"{name:5s}: {size_mb / wall:6.0f} MB/s  ({wall:.2f} s)  peak RSS {rss:.0f} MiB")
-
-
-def peak_rss(cmd: str, tmp: str) -> float:
-    """Peak RSS of the explain-error process itself (GNU time on the last command of the pipe)."""
-    exe_part = cmd.split("|")[-1].strip()
-    prefix = cmd.rsplit("|", 1)[0] + " | " if "|" in cmd else ""
-    subprocess.run(["bash", "-c", f"{prefix}/usr/bin/time -f %M -o {tmp}/rss {exe_part} > /dev/null"])
-    return int(Path(f"{tmp}/rss").read_text().split()[-1]) / 1024
+                wall, out = timed(cmd)
+                assert "stack expects each tensor" in out
+                runs.append(wall)
+            wall = min(runs)
+            rss = peak_rss_mib(cmd, tmp)
+            print(f"{name:5s}: {size_mb / wall:6.0f} MB/s  ({wall:.2f} s, best of 3)  peak RSS {rss:.0f} MiB")
 
 
 if __name__ == "__main__":
