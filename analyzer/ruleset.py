@@ -13,7 +13,6 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-
 from analyzer.errors import RuleError
 
 CAUSES = (
@@ -246,7 +245,8 @@ def rule_from(data: dict[str, Any], path: str, anchors: Iterable[str]) -> Rule:
         probes=tuple(data.get("probes", [])),
         references=tuple(data.get("references", [])),
         when=tuple(
-            Condition(c["pattern"], float(c["confidence"]), str(c.get("evidence", ""))) for c in data.get("when", [])
+            Condition(c["pattern"], float(c["confidence"]), str(c.get("evidence", "")))
+            for c in data.get("when", [])
         ),
         examples=tuple(data["example"]),
         near_misses=tuple(data["near_miss"]),
