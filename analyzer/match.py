@@ -8,18 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
-from analyzer.ruleset import Rule
+from analyzer.ruleset import TEMPLATE_FIELD, Rule
 
 MAX_DIAGNOSES = 5
 _WORD = re.compile(r"[A-Za-z_]\w{3,}")
 _SAME_FAMILY = {"keras": {"keras", "tensorflow"}, "tensorflow": {"keras", "tensorflow"}}
-
-
-class _Captures(dict):
-    """Template values: a capture the match did not fill shows as `?`, never a KeyError."""
-
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 @dataclass(frozen=True)
@@ -52,24 +45,26 @@ class RuleIndex:
         return found
 
 
-def _log_text(tb: Traceback) -> str:
+def log_text_of(tb: Traceback) -> str:
     parts = list(tb.context) + list(tb.kernel_asserts) + list(tb.raw)
     parts += [f"node {op}" for op in tb.ops]
     if tb.tf_function:
         parts.append(f"function {tb.tf_function}")
     parts += [f"{e.type}: {e.message}" for e in tb.exceptions()]
     parts += [f.function or "" for f in tb.native_frames]
+    parts += [f"frame: {path}" for path in frame_paths_of(tb)]
     return "\n".join(parts)
 
 
-def _frames_text(tb: Traceback) -> list[str]:
+def frame_paths_of(tb: Traceback) -> list[str]:
     paths = [f.path.replace("\\", "/") for f in tb.frames]
     paths += [f.path.replace("\\", "/") for link in tb.chain for f in link.frames]
     return paths
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    return template.format_map(_Captures(values))
+    """`{name}` becomes the captured value (`?` when the match left it empty); other text stays."""
+    return TEMPLATE_FIELD.sub(lambda m: values.get(m.group(1), "?"), template)
 
 
 def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
@@ -87,8 +82,19 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
     return None
 
 
-def apply_rule(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Diagnosis | None:
-    """The diagnosis this rule gives the traceback, or None when it does not fire."""
+@dataclass(frozen=True)
+class Fired:
+    """What a rule found in a traceback: the exception it matched and the values it captured."""
+
+    exception: ExceptionInfo
+    match: re.Match[str] | None
+    values: dict[str, str]
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+def fire(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Fired | None:
+    """Whether the rule fires on the traceback, and with which values; None when it does not."""
     family = _SAME_FAMILY.get(tb.framework, {tb.framework})
     if rule.framework and not rule.framework & family and "python" not in rule.framework:
         return None
@@ -122,17 +128,26 @@ def apply_rule(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str])
     if rule.frames:
         passed = next(p for p in frame_paths if any(f in p for f in rule.frames))
         evidence.append(f"the failure passed through {passed}")
-    loc = tb.location
+    return Fired(exc, m, values, confidence, tuple(evidence))
+
+
+def apply_rule(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Diagnosis | None:
+    """The diagnosis this rule gives the traceback, or None when it does not fire."""
+    fired = fire(rule, tb, log_text, frame_paths)
+    if fired is None:
+        return None
+    values = fired.values
     explanation = _fill(rule.why, values)
     if rule.tells_apart:
         explanation += " " + _fill(rule.tells_apart, values)
+    loc = tb.location
     return Diagnosis(
         cause=rule.cause,
         rule=rule.id,
-        confidence=round(confidence, 3),
+        confidence=round(fired.confidence, 3),
         title=_fill(rule.title, values),
         explanation=explanation,
-        evidence=tuple(evidence),
+        evidence=fired.evidence,
         fixes=tuple(_fill(f, values) for f in rule.fixes),
         location=Location(loc.path, loc.line) if loc else None,
     )
@@ -149,9 +164,9 @@ def _specificity(rule: Rule) -> int:
 
 def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
     """Ranked diagnoses for one traceback: best first, one per cause."""
-    log_text = _log_text(tb)
+    log_text = log_text_of(tb)
     words = {w.lower() for w in _WORD.findall(log_text)}
-    frame_paths = _frames_text(tb)
+    frame_paths = frame_paths_of(tb)
     found: list[tuple[float, int, str, Diagnosis]] = []
     for rule in index.candidates(words):
         d = apply_rule(rule, tb, log_text, frame_paths)

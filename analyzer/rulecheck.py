@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzer.match import _frames_text, _log_text, apply_rule
+from analyzer.match import fire, frame_paths_of, log_text_of
 from analyzer.model import ExceptionInfo, Frame, Span, Traceback, is_user_path
-from analyzer.ruleset import Rule
+from analyzer.ruleset import TEMPLATE_FIELD, Rule
 
 
 def example_traceback(rule: Rule, case: dict[str, Any]) -> Traceback:
@@ -29,31 +29,26 @@ def run_examples(rule: Rule) -> list[str]:
     problems: list[str] = []
     for i, case in enumerate(rule.examples):
         tb = example_traceback(rule, case)
-        d = apply_rule(rule, tb, _log_text(tb), _frames_text(tb))
-        if d is None:
+        fired = fire(rule, tb, log_text_of(tb), frame_paths_of(tb))
+        if fired is None:
             problems.append(f"{rule.path}: example[{i}] does not fire")
             continue
         for name, want in case.get("captures", {}).items():
-            got = _capture(rule, tb, name)
+            got = fired.values.get(name)
             if got != want:
                 problems.append(f"{rule.path}: example[{i}] captures {name}={got!r}, expected {want!r}")
+        problems += _template_problems(rule, fired.values, f"example[{i}]")
     for i, case in enumerate(rule.near_misses):
         tb = example_traceback(rule, case)
-        if apply_rule(rule, tb, _log_text(tb), _frames_text(tb)) is not None:
+        if fire(rule, tb, log_text_of(tb), frame_paths_of(tb)) is not None:
             problems.append(f"{rule.path}: near_miss[{i}] fires but must not")
     return problems
 
 
-def _capture(rule: Rule, tb: Traceback, name: str) -> str | None:
-    for exc in tb.exceptions():
-        for pattern in (rule.message, rule.log):
-            if pattern is None:
-                continue
-            m = pattern.search(exc.message) or pattern.search("\n".join(tb.context))
-            if m and name in m.groupdict():
-                return m.group(name)
-    for cond in rule.when:
-        m = cond.pattern.search(_log_text(tb))
-        if m and name in m.groupdict():
-            return m.group(name)
-    return None
+def _template_problems(rule: Rule, values: dict[str, str], where: str) -> list[str]:
+    """Every `{name}` the rule writes must be filled when its own example fires."""
+    texts = [rule.title, *rule.fixes, *rule.evidence]
+    missing = {n for t in texts for n in TEMPLATE_FIELD.findall(t) if n not in values}
+    return [
+        f"{rule.path}: {where} leaves {{{n}}} empty in the title, fixes or evidence" for n in sorted(missing)
+    ]

@@ -54,7 +54,7 @@ PROBES = (
     "gpu_memory",
 )
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
-_TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")
+TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")  # `{name}` in titles, fixes, evidence; other braces are text
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ def _literal_words(pattern: str) -> set[str]:
         parsed = list(sre_parse.parse(pattern))
     except Exception:
         return set()
-    if any(str(op) == "BRANCH" for op, _ in parsed):
-        return set()
+    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
+        return set()  # `a|b` at the top: no word is common to every match
     words: set[str] = set()
     run: list[str] = []
     before = " "  # what may stand before the run: "x" for a word character, " " for none
@@ -262,7 +262,7 @@ def _type_name(t: object) -> str:
 
 
 def _check_template(path: str, key: str, text: str, names: set[str]) -> None:
-    for name in _TEMPLATE_FIELD.findall(text):
+    for name in TEMPLATE_FIELD.findall(text):
         if name not in names:
             raise RuleError(f"{path}: field '{key}': {{{name}}} is not a named capture of the rule")
 

@@ -1,0 +1,108 @@
+"""Every rule: valid, its examples fire with their captures, its near misses do not.
+Broken rule files are errors that name the file and the field."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+
+import pytest
+
+from analyzer.errors import RuleError
+from analyzer.match import RuleIndex
+from analyzer.rulecheck import run_examples
+from analyzer.ruleset import CAUSES, load_rules
+
+from .conftest import console_script
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples_and_near_misses(rule):
+    assert run_examples(rule) == []
+
+
+def test_every_cause_has_two_rules():
+    count = Counter(r.cause for r in RULES)
+    thin = {c: count[c] for c in CAUSES if c != "other" and count[c] < 2}
+    assert not thin, f"causes with fewer than two rules: {thin}"
+
+
+def test_at_least_80_rules_and_every_family():
+    assert len(RULES) >= 80
+    families = {r.id.split(".")[0] for r in RULES}
+    assert {"torch", "tf", "keras", "imageai"} <= families
+
+
+def test_index_words_keep_matching_flat():
+    index = RuleIndex.build(RULES)
+    assert len(index.always) <= len(RULES) // 10, [r.id for r in index.always]
+
+
+GOOD = """
+id = "x.rule"
+cause = "data.dtype"
+title = "Wrong dtype {got}"
+why = "why"
+fixes = ["fix"]
+confidence = 0.5
+message = 'found (?P<got>\\w+) dtype'
+[[example]]
+message = "found Long dtype"
+[[near_miss]]
+message = "found dtype"
+"""
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        (('cause = "data.dtype"', 'cause = "data.nonsense"'), "cause"),
+        (("confidence = 0.5", "confidence = 1.5"), "confidence"),
+        (("message = 'found (?P<got>\\w+) dtype'", "message = 'found (?P<got>\\w+ dtype'"), "message"),
+        (('title = "Wrong dtype {got}"', 'title = "Wrong dtype {want}"'), "title"),
+        (('id = "x.rule"', 'id = "NoFamily"'), "id"),
+        (('[[near_miss]]\nmessage = "found dtype"', ""), "near_miss"),
+        (('why = "why"', 'why = "why"\ncolour = "red"'), "colour"),
+        (('fixes = ["fix"]', 'fixes = "fix"'), "fixes"),
+    ],
+)
+def test_broken_rule_names_file_and_field(tmp_path, change, field):
+    (tmp_path / "x").mkdir()
+    path = tmp_path / "x" / "rule.toml"
+    path.write_text(GOOD.replace(*change))
+    with pytest.raises(RuleError) as err:
+        load_rules(tmp_path)
+    assert str(path) in str(err.value) and field in str(err.value)
+
+
+def test_good_rule_loads(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "rule.toml").write_text(GOOD)
+    [rule] = load_rules(tmp_path)
+    assert run_examples(rule) == []
+
+
+def test_rules_check_command_reports_a_broken_file(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "rule.toml").write_text(GOOD.replace("0.5", '"high"'))
+    proc = subprocess.run([console_script(), "rules", "check", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "rule.toml" in proc.stderr and "confidence" in proc.stderr
+
+
+def test_rules_list_json_and_show():
+    import json
+
+    out = subprocess.run(
+        [console_script(), "rules", "list", "--format", "json"], capture_output=True, text=True
+    )
+    rows = json.loads(out.stdout)
+    assert len(rows) == len(RULES) and {"id", "cause", "title"} <= set(rows[0])
+    shown = subprocess.run([console_script(), "rules", "show", RULES[0].id], capture_output=True, text=True)
+    assert shown.returncode == 0 and RULES[0].cause in shown.stdout and "Fix" in shown.stdout
+    missing = subprocess.run(
+        [console_script(), "rules", "show", "no.such-rule"], capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
