@@ -144,3 +144,16 @@ def is_user_path(path: str) -> bool:
     if not path:
         return False
     return not (_SITE.search(path) or _NOT_USER.search(path) or _STDLIB.search(path))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the probe found in the user's data."""
+
+    cause: str  # taxonomy id
+    check: str  # which check found it, e.g. "box_range"
+    severity: str  # "error" (breaks the pipeline in use) | "warning" (tolerated by it)
+    path: str  # relative to the dataset root, "/" separators
+    line: int | None  # annotation line, 1-based, when the finding is about one line
+    message: str  # one sentence with the values
+    values: tuple[tuple[str, str], ...] = ()  # the values, for verdict evidence and JSON
