@@ -10,12 +10,16 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from typer.core import TyperGroup
 
 from analyzer.errors import AnalyzerError, InputError
+
+if TYPE_CHECKING:
+    from analyzer.model import Report
+    from analyzer.probe.session import ProbeOptions, ProbeOutcome
 
 PROG = "explain-error"
 
@@ -40,10 +44,38 @@ app = typer.Typer(
 )
 
 
+class Device(str, Enum):
+    auto = "auto"
+    cuda = "cuda"
+    cpu = "cpu"
+
+
 class Format(str, Enum):
     rich = "rich"
     json = "json"
     line = "line"
+
+
+class ListFormat(str, Enum):
+    rich = "rich"
+    json = "json"
+
+
+DataOpt = Annotated[
+    Path | None, typer.Option("--data", help="Dataset directory: check it and replay a step on it.")
+]
+ClassesOpt = Annotated[str | None, typer.Option("--classes", help="Class names, comma separated.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="ImageAI detection config JSON or data.yaml.")
+]
+BatchOpt = Annotated[int | None, typer.Option("--batch-size", min=1, help="Your training batch size.")]
+DeviceOpt = Annotated[
+    Device, typer.Option("--device", help="Where the replay runs (auto: CUDA when present).")
+]
+LrOpt = Annotated[
+    float | None, typer.Option("--lr", min=0.0, help="Your learning rate, for the divergence replay.")
+]
+NoReplayOpt = Annotated[bool, typer.Option("--no-replay", help="Static checks only, no training step.")]
 
 
 def _open_input(path: str) -> tuple[BinaryIO, str, bool]:
@@ -74,6 +106,13 @@ def explain_command(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show internal errors with their traceback.")
     ] = False,
+    data: DataOpt = None,
+    classes: ClassesOpt = None,
+    config: ConfigOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = Device.auto,
+    lr: LrOpt = None,
+    no_replay: NoReplayOpt = False,
 ) -> int:
     from analyzer.explain import explain_stream
 
@@ -86,17 +125,88 @@ def explain_command(
     finally:
         if not is_stdin:
             stream.close()
-    _write(report, fmt)
+    outcome = None
+    if data is not None and report.primary is not None:
+        from analyzer.probe.session import ProbeOptions
+
+        options = ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
+        report, outcome = _probe_primary(report, options)
+    _write(report, fmt, outcome)
     return 1 if report.failures else 0
+
+
+def _probe_primary(report: Report, options: ProbeOptions) -> tuple[Report, ProbeOutcome]:
+    """Give the diagnoses of the failure that ended the run a verdict from the user's data."""
+    from dataclasses import replace
+
+    from analyzer.probe.session import run_probe
+
+    primary = report.failures[report.primary]
+    outcome, judged = run_probe(options, primary.traceback, primary.diagnoses, progress=_progress())
+    failures = list(report.failures)
+    failures[report.primary] = replace(primary, diagnoses=judged)
+    return replace(report, failures=tuple(failures)), outcome
+
+
+def _progress():
+    """A progress bar on stderr for large datasets, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if total < 500:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task("checking images", total=total)
+        bar.update(task, completed=done)
+        if done >= total:
+            bar.stop()
+
+    return update
+
+
+@app.command("probe", help="Check a dataset and replay a training step on it; no trace needed.")
+def probe_command(
+    data: Annotated[Path, typer.Option("--data", help="Dataset directory.")],
+    classes: ClassesOpt = None,
+    config: ConfigOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = Device.auto,
+    lr: LrOpt = None,
+    no_replay: NoReplayOpt = False,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.rich,
+) -> int:
+    from analyzer.probe.session import ProbeOptions, run_probe
+
+    options = ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
+    outcome, _ = run_probe(options, progress=_progress())
+    if fmt is ListFormat.json:
+        from analyzer.render.json_format import render_probe
+
+        print(render_probe(outcome))
+    else:
+        from rich.console import Console
+
+        from analyzer.render.rich_format import render_probe as render_probe_rich
+
+        render_probe_rich(outcome, Console(highlight=False))
+    return (
+        1
+        if any(f.severity == "error" for f in outcome.findings)
+        or (outcome.replay is not None and outcome.replay.status == "failed")
+        else 0
+    )
 
 
 rules_app = typer.Typer(help="List, show and check the diagnosis rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
-
-class ListFormat(str, Enum):
-    rich = "rich"
-    json = "json"
 
 
 @rules_app.command("list", help="Every rule: id, cause and title.")
@@ -176,11 +286,16 @@ def eval_command(
     return 0
 
 
-def _write(report: object, fmt: Format) -> None:
+def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> None:
     if fmt is Format.json:
-        from analyzer.render.json_format import render
+        import json
 
-        print(render(report))  # type: ignore[arg-type]
+        from analyzer.render.json_format import probe_dict, report_dict
+
+        payload = report_dict(report)
+        if outcome is not None:
+            payload["probe"] = probe_dict(outcome)
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt is Format.line:
         from analyzer.render.line_format import render as render_line
 
@@ -192,7 +307,12 @@ def _write(report: object, fmt: Format) -> None:
 
         from analyzer.render.rich_format import render as render_rich
 
-        render_rich(report, Console(highlight=False, soft_wrap=False))  # type: ignore[arg-type]
+        console = Console(highlight=False, soft_wrap=False)
+        render_rich(report, console)
+        if outcome is not None:
+            from analyzer.render.rich_format import render_probe
+
+            render_probe(outcome, console)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.model import Diagnosis, Frame, Report, Traceback
+
+if TYPE_CHECKING:
+    from analyzer.probe.replay import ReplayResult
+    from analyzer.probe.session import ProbeOutcome
 
 SCHEMA_VERSION = "1"
 
@@ -69,3 +73,77 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     return json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+
+
+def probe_dict(outcome: ProbeOutcome) -> dict[str, Any]:
+    """`probe --format json`: the probe contract of interface.md."""
+    ds = outcome.dataset
+    replay = outcome.replay
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "dataset": {
+            "layout": ds.layout,
+            "root": str(ds.root),
+            "images": ds.images,
+            "classes": list(ds.classes) if ds.classes is not None else None,
+            "classes_from": ds.classes_from or None,
+            "splits": dict(ds.splits),
+            "pipeline": outcome.pipeline,
+        },
+        "findings": [
+            {
+                "cause": f.cause,
+                "check": f.check,
+                "severity": f.severity,
+                "path": f.path,
+                "line": f.line,
+                "message": f.message,
+            }
+            for f in outcome.findings
+        ],
+        "replay": replay_dict(replay),
+        "hypotheses": [
+            {"cause": cause, "verdict": verdict.value, "evidence": list(evidence)}
+            for cause, verdict, evidence in outcome.hypotheses
+        ],
+    }
+
+
+def replay_dict(replay: ReplayResult | None) -> dict[str, Any]:
+    if replay is None:
+        return {
+            "device": None,
+            "status": "skipped",
+            "steps": 0,
+            "error": None,
+            "culprits": [],
+            "reason": "not run",
+        }
+    out: dict[str, Any] = {
+        "device": replay.device,
+        "status": replay.status,
+        "steps": replay.steps,
+        "error": (
+            {"type": replay.error.type, "message": replay.error.message} if replay.error is not None else None
+        ),
+        "culprits": list(replay.culprits),
+        "losses": list(replay.losses),
+        "reason": replay.reason or None,
+    }
+    if replay.divergence is not None:
+        d = replay.divergence
+        out["divergence"] = {
+            "lr": d.lr, "losses": list(d.losses), "nan": d.nan,
+            "rerun_lr": d.rerun_lr, "rerun_losses": list(d.rerun_losses), "rerun_nan": d.rerun_nan,
+        }  # fmt: skip
+    if replay.gpu_memory is not None:
+        m = replay.gpu_memory
+        out["gpu_memory"] = {
+            "batch1_mib": m.batch1_mib, "batch2_mib": m.batch2_mib, "free_mib": m.free_mib,
+            "user_batch_size": m.user_batch_size, "predicted_mib": m.predicted_mib,
+        }  # fmt: skip
+    return out
+
+
+def render_probe(outcome: ProbeOutcome) -> str:
+    return json.dumps(probe_dict(outcome), indent=2, ensure_ascii=False)

@@ -13,6 +13,7 @@ from analyzer.model import Diagnosis, Explained, Report
 
 if TYPE_CHECKING:
     from analyzer.evaluate import Evaluation
+    from analyzer.probe.session import ProbeOutcome
     from analyzer.ruleset import Rule
 
 MAX_MESSAGE_LINES = 12
@@ -165,3 +166,51 @@ def render_eval(result: Evaluation, console: Console) -> None:
         style = None if expected == got else "red"
         confusion.add_row(expected, got, str(count), style=style)
     console.print(confusion)
+
+
+def render_probe(outcome: ProbeOutcome, console: Console) -> None:
+    """`probe`: what the data is, what is wrong in it, what the replay did, each hypothesis's verdict."""
+    ds = outcome.dataset
+    head = Text()
+    head.append(f"{ds.layout}", style="bold")
+    head.append(f" dataset at {ds.root}: {ds.images} images")
+    splits = ", ".join(f"{k or 'all'} {v}" for k, v in ds.splits.items())
+    if splits:
+        head.append(f" ({splits})")
+    head.append(f"\nclasses: {', '.join(ds.classes) if ds.classes else 'unknown (pass --classes)'}")
+    head.append(f"\npipeline judged: {outcome.pipeline}", style="dim")
+    console.print(head)
+    errors = [f for f in outcome.findings if f.severity == "error"]
+    warnings = [f for f in outcome.findings if f.severity == "warning"]
+    table = Table(
+        "severity", "cause", "where", "what", title=f"{len(errors)} errors, {len(warnings)} warnings"
+    )
+    for f in (errors + warnings)[:40]:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        table.add_row(f.severity, f.cause, where, f.message, style="red" if f.severity == "error" else None)
+    if outcome.findings:
+        console.print(table)
+    if len(outcome.findings) > 40:
+        console.print(f"... {len(outcome.findings) - 40} more (--format json lists all)")
+    replay = outcome.replay
+    text = Text("replay: ", style="bold")
+    if replay is None:
+        text.append("not run")
+    else:
+        text.append(f"{replay.status} on {replay.device}")
+        if replay.error is not None:
+            text.append(
+                f"\n  {replay.error.type}: {replay.error.message.splitlines()[0] if replay.error.message else ''}"
+            )
+        if replay.culprits:
+            text.append("\n  files that make it fail: " + ", ".join(replay.culprits[:10]))
+        if replay.reason:
+            text.append(f"\n  {replay.reason}", style="dim")
+    console.print(text)
+    for cause, verdict, evidence in outcome.hypotheses:
+        line = Text()
+        line.append(f"{verdict.value:>12} ", style="bold magenta")
+        line.append(cause)
+        for ev in evidence:
+            line.append(f"\n{'':13}{ev}", style="dim")
+        console.print(line)
