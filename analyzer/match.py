@@ -96,7 +96,13 @@ class Fired:
 def fire(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Fired | None:
     """Whether the rule fires on the traceback, and with which values; None when it does not."""
     family = _SAME_FAMILY.get(tb.framework, {tb.framework})
-    if rule.framework and not rule.framework & family and "python" not in rule.framework:
+    # "python" means no library could be told from the trace: any rule may then apply
+    if (
+        rule.framework
+        and tb.framework != "python"
+        and not rule.framework & family
+        and "python" not in rule.framework
+    ):
         return None
     hit = _match_message(rule, tb)
     if hit is None:

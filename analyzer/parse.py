@@ -217,6 +217,13 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
                 call_stack = True
             elif kind != "CALL_NAME":
                 call_stack = False
+            if kind == "QUOTE" and remote_depth > 0:
+                # the closing `"""` of a RemoteTraceback's inner traceback
+                emit("QUOTE_END", i, text)
+                remote_depth -= 1
+                state = "out"
+                i += 1
+                continue
             if kind == "QUOTE":
                 remote_depth += 1
                 state = "out_remote"  # the opening `"""` of a RemoteTraceback: its traceback follows
@@ -683,7 +690,10 @@ _FRAMEWORK_PATHS = (
 )
 _FRAMEWORK_TEXT = (
     ("imageai", re.compile(r"\bimageai\b", re.I)),
-    ("tensorflow", re.compile(r"\btensorflow\b|errors_impl|Graph execution error|train_function|\{\{node")),
+    (
+        "tensorflow",
+        re.compile(r"\b[Tt]ensor[Ff]low\b|errors_impl|Graph execution error|train_function|\{\{node"),
+    ),
     ("keras", re.compile(r"\bkeras\b|Exception encountered when calling")),
     (
         "pytorch",
@@ -713,6 +723,7 @@ def detect_framework(frames: Sequence[Frame], texts: Iterable[str]) -> str:
     return "python"
 
 
+_TF_STEP = re.compile(r"^(?:tf__)?((?:train|test|predict)_(?:function|step))\b")
 _TF_CODE = re.compile(r"^\s*(?:\(\d+\) )?(?P<code>[A-Z][A-Z_]+[A-Z]):\s", re.M)
 
 
@@ -739,9 +750,12 @@ def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
             pairs.append((relation, item))
             relation = None
     last = pairs[-1][1]
+    remote: _Link | None = None
     for (_, link), (relation_after, _) in zip(pairs, pairs[1:], strict=False):
         # `The above exception was the direct cause...` stands between a link and the next
         chain.append(ChainLink(relation_after or "context", _exc_info(link.exc), tuple(link.frames)))
+        if link.exc.inner is not None and link.exc.inner[0] == "remote":
+            remote = link.exc.inner[1]
     for part in last.parts:
         if part is not None:
             chain.append(ChainLink("group", _exc_info(part.exc), tuple(part.frames)))
@@ -765,6 +779,10 @@ def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
     else:
         exc_frames = exc.frames
     frames.extend(exc_frames)
+    if remote is not None and _exc_info(remote.exc) == explaining:
+        # a worker process's own traceback (multiprocessing, concurrent.futures): the re-raised
+        # exception is the worker's, and the worker's frames say where in the user's code it was
+        frames.extend(remote.frames)
     if exc.inner_exc and exc.inner is None:
         # Keras `in user code:`: the indented exception at the end of the message explains
         chain.append(ChainLink("wrapper", explaining, ()))
@@ -775,6 +793,9 @@ def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
         explaining = ExceptionInfo("", explaining.message)
     first = min([p[1].first for p in pairs] + [p[1].exc.first for p in pairs if p[1].exc.first])
     last_line = max(last.last, exc.last)
+    if tf_function is None:
+        # a Keras/TensorFlow step failing inside the traced `train_function` names it in a frame
+        tf_function = next((m.group(1) for f in frames if (m := _TF_STEP.match(f.function or ""))), None)
     texts = [explaining.type, explaining.message] + [c.exception.type for c in chain] + raw
     framework = detect_framework(frames + [f for c in chain for f in c.frames], texts)
     return Traceback(
