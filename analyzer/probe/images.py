@@ -197,18 +197,29 @@ def _gif(file: _File) -> tuple[int, int, str, bool]:
     if flags & 0x80:
         palette = file.exactly(pos, 3 << ((flags & 7) + 1))
         pos += len(palette)
-    while (block := file.exactly(pos, 1)[0]) == 0x21:  # extensions before the first frame
-        pos += 2
-        while length := file.exactly(pos, 1)[0]:
-            pos += 1 + length
-        pos += 1
-    if block == 0x2C and file.exactly(pos + 9, 1)[0] & 0x80:  # the first frame's own palette
-        local = file.exactly(pos + 9, 1)[0]
-        palette = file.exactly(pos + 10, 3 << ((local & 7) + 1))
-    # Pillow opens a frame without a palette, or with the grey ramp 0, 1, 2..., as L
+    frames, truncated = 0, False
+    try:  # walk the blocks to the trailer: the data has no length to check against the file's
+        while (block := file.exactly(pos, 1)[0]) != 0x3B:
+            if block == 0x2C:  # image descriptor, maybe with its own palette, then LZW data
+                local = file.exactly(pos + 9, 1)[0]
+                pos += 10
+                if local & 0x80:
+                    table = file.exactly(pos, 3 << ((local & 7) + 1))
+                    palette = table if frames == 0 else palette
+                    pos += len(table)
+                frames, pos = frames + 1, pos + 1
+            elif block == 0x21:  # extension: label, then sub-blocks
+                pos += 2
+            else:
+                raise _Broken(f"unknown block 0x{block:02x} at byte {pos}")
+            while length := file.exactly(pos, 1)[0]:
+                pos += 1 + length
+            pos += 1
+    except _Broken:
+        truncated = True
+    # Pillow opens a first frame without a palette, or with the grey ramp 0, 1, 2..., as L
     ramp = all(palette[i] == palette[i + 1] == palette[i + 2] == i // 3 for i in range(0, len(palette), 3))
-    end = file.at(max(0, file.size - TAIL), TAIL).rstrip(b"\0")
-    return width, height, "L" if ramp else "P", not end.endswith(b";")
+    return width, height, "L" if ramp else "P", truncated
 
 
 def _bmp(file: _File) -> tuple[int, int, str, bool]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -54,32 +55,32 @@ def _where(e: Explained) -> Text:
     return text
 
 
-def _diagnosis(rank: int, d: Diagnosis) -> Text:
-    text = Text()
-    text.append(f"{rank}. ", style="bold")
-    text.append(d.title, style="bold green")
-    text.append(f"  [{d.cause}, {d.confidence:.0%}", style="dim")
+def _diagnosis(rank: int, d: Diagnosis) -> Group:
+    head = Text()
+    head.append(f"{rank}. ", style="bold")
+    head.append(d.title, style="bold green")
+    head.append(f"  [{d.cause}, {d.confidence:.0%}", style="dim")
     if d.verdict.value != "untested":
-        text.append(f", {d.verdict.value}", style="bold magenta")
-    text.append("]", style="dim")
+        head.append(f", {d.verdict.value}", style="bold magenta")
+    head.append("]", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
     if d.explanation:
-        text.append("\n   " + d.explanation)
+        grid.add_row("why", d.explanation)
     for ev in d.evidence:
-        text.append("\n   evidence: ", style="bold")
-        text.append(ev)
+        grid.add_row("evidence", ev)
     for ev in d.probe_evidence:
-        text.append("\n   probe: ", style="bold magenta")
-        text.append(ev)
+        grid.add_row(Text("probe", style="bold magenta"), ev)
     for fix in d.fixes:
-        text.append("\n   fix: ", style="bold cyan")
-        text.append(fix)
+        grid.add_row(Text("fix", style="bold cyan"), fix)
     if d.location:
-        text.append(f"\n   look at: {d.location.path}:{d.location.line}", style="cyan")
-    return text
+        grid.add_row("look at", Text(f"{d.location.path}:{d.location.line}", style="cyan"))
+    return Group(head, Padding(grid, (0, 0, 0, 3)))
 
 
 def _body(e: Explained) -> Group:
-    parts: list[Text] = [_message(e), Text(""), _where(e), Text("")]
+    parts: list[Text | Group] = [_message(e), Text(""), _where(e), Text("")]
     if e.diagnoses:
         for rank, d in enumerate(e.diagnoses, 1):
             parts.append(_diagnosis(rank, d))
