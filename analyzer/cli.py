@@ -53,6 +53,7 @@ class Device(str, Enum):
 class Format(str, Enum):
     rich = "rich"
     json = "json"
+    sarif = "sarif"
     line = "line"
 
 
@@ -296,6 +297,11 @@ def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> 
         if outcome is not None:
             payload["probe"] = probe_dict(outcome)
         print(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt is Format.sarif:
+        from analyzer.render.sarif_format import render as render_sarif
+        from analyzer.ruleset import shipped_rules
+
+        print(render_sarif(report, shipped_rules()))
     elif fmt is Format.line:
         from analyzer.render.line_format import render as render_line
 
@@ -313,6 +319,23 @@ def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> 
             from analyzer.render.rich_format import render_probe
 
             render_probe(outcome, console)
+
+
+class SchemaKind(str, Enum):
+    trace = "trace"
+    probe = "probe"
+
+
+@app.command("schema", help="Print the JSON Schema (draft 2020-12) of the JSON output.")
+def schema_command(
+    kind: Annotated[
+        SchemaKind, typer.Option("--kind", help="trace: explain --format json; probe: probe --format json.")
+    ] = SchemaKind.trace,
+) -> int:
+    from analyzer.render.schema import schema_text
+
+    sys.stdout.write(schema_text(kind.value))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -66,8 +66,10 @@ CPP_HEADER = re.compile(
     r"^\s*Exception raised from (?P<func>.+?) at (?P<where>.+?) \(most recent call first\):"
 )
 CPP_FRAME = re.compile(
-    r"^\s*frame #(?P<n>\d+): (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\))?\s*$"
+    r"^\s*(?:frame )?#(?P<n>\d+):? (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?"
+    r"(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\)| from (?P<src>\S+))?\s*$"
 )
+CPP_CAPTURED = re.compile(r"^\s*C\+\+ CapturedTraceback:\s*$")
 KERNEL_ASSERT = re.compile(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion `(?P<cond>[^`]*)` failed")
 SIGNAL = re.compile(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
@@ -429,7 +431,7 @@ def _in_message(
         return "NODE", "msg"
     if NODE_REF.search(text) and text.lstrip().startswith("[["):
         return "NODE_REF", "msg"
-    if CPP_HEADER.match(text):
+    if CPP_HEADER.match(text) or CPP_CAPTURED.match(text):
         return "CPP_HEADER", "msg"
     if CPP_FRAME.match(text):
         return "CPP_FRAME", "msg"
@@ -537,13 +539,13 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
     return Frame(path, line, func, snippet or None, user, kind)
 
 
-def _native_frame(text: str) -> Frame:
+def _native_frame(text: str) -> Frame | None:
+    """A C++ frame (`frame #0: sym (lib)`, `#4 sym from file:0`) or the `raised from` line."""
     m = CPP_FRAME.match(text)
     if m:
-        return Frame(m.group("lib") or "", None, m.group("sym"), None, False, "cpp")
+        return Frame(m.group("lib") or m.group("src") or "", None, m.group("sym"), None, False, "cpp")
     h = CPP_HEADER.match(text)
-    where = h.group("where") if h else text.strip()
-    return Frame(where, None, h.group("func") if h else None, None, False, "cpp")
+    return Frame(h.group("where"), None, h.group("func"), None, False, "cpp") if h else None
 
 
 @v_args(inline=False)
@@ -594,7 +596,9 @@ class _ToModel(Transformer):
                         exc.inner_exc.append(ExceptionInfo(im.group("type"), im.group("msg") or ""))
                     exc.message_lines.append(str(item))
                 elif item.type in ("CPP_FRAME", "CPP_HEADER"):
-                    exc.native.append(_native_frame(item))
+                    native = _native_frame(item)
+                    if native is not None:
+                        exc.native.append(native)
                 elif item.type == "NODE":
                     nm = NODE.match(item)
                     if nm:

@@ -80,7 +80,12 @@ def run_probe(
         )
     judged = apply_verdicts(diagnoses, ds, findings, replay, tb)
     if diagnoses:
-        hypotheses = tuple((d.cause, d.verdict, d.probe_evidence) for d in judged)
+        # a probe's hypothesis is confirmed, refuted or inconclusive (interface.md): one that no
+        # check can reach is inconclusive there, and keeps `untested` on its diagnosis
+        hypotheses = tuple(
+            (d.cause, Verdict.INCONCLUSIVE if d.verdict is Verdict.UNTESTED else d.verdict, d.probe_evidence)
+            for d in judged
+        )
     else:
         causes = sorted({f.cause for f in findings if f.severity == "error"})
         hypotheses = tuple(

@@ -113,7 +113,7 @@ def judge(
             (f"a training step on a sample of your data ran on {replay.device}, but with a stock model "
              "and loss, not yours: a fault in your own model or loss code is not tested",),
         )  # fmt: skip
-    return Judged(Verdict.UNTESTED, ())
+    return Judged(Verdict.UNTESTED, ("no check of the data or replay can show this cause",))
 
 
 def _judge_checked(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from analyzer.model import Diagnosis, Frame, Report, Traceback
@@ -120,21 +121,22 @@ def replay_dict(replay: ReplayResult | None) -> dict[str, Any]:
             "reason": "not run",
         }
     out: dict[str, Any] = {
-        "device": replay.device,
+        "device": replay.device or None,
         "status": replay.status,
         "steps": replay.steps,
         "error": (
             {"type": replay.error.type, "message": replay.error.message} if replay.error is not None else None
         ),
         "culprits": list(replay.culprits),
-        "losses": list(replay.losses),
+        "losses": [finite_or_text(x) for x in replay.losses],
         "reason": replay.reason or None,
     }
     if replay.divergence is not None:
         d = replay.divergence
         out["divergence"] = {
-            "lr": d.lr, "losses": list(d.losses), "nan": d.nan,
-            "rerun_lr": d.rerun_lr, "rerun_losses": list(d.rerun_losses), "rerun_nan": d.rerun_nan,
+            "lr": d.lr, "losses": [finite_or_text(x) for x in d.losses], "nan": d.nan,
+            "rerun_lr": d.rerun_lr, "rerun_losses": [finite_or_text(x) for x in d.rerun_losses],
+            "rerun_nan": d.rerun_nan,
         }  # fmt: skip
     if replay.gpu_memory is not None:
         m = replay.gpu_memory
@@ -143,6 +145,13 @@ def replay_dict(replay: ReplayResult | None) -> dict[str, Any]:
             "user_batch_size": m.user_batch_size, "predicted_mib": m.predicted_mib,
         }  # fmt: skip
     return out
+
+
+def finite_or_text(x: float | None) -> float | str | None:
+    """JSON has no NaN or infinity: a loss that blew up is written as "nan", "inf" or "-inf"."""
+    if x is None or math.isfinite(x):
+        return x
+    return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
 
 
 def render_probe(outcome: ProbeOutcome) -> str:

@@ -100,9 +100,7 @@ def _undiagnosed(e: Explained) -> dict[str, Any]:
     return {
         "ruleId": UNDIAGNOSED["id"],
         "level": "warning",
-        "message": {
-            "text": f"undiagnosed: {exc.short_type}: {first}" if exc.short_type else f"undiagnosed: {first}"
-        },
+        "message": {"text": ": ".join(part for part in ("undiagnosed", exc.short_type, first) if part)},
         **_places(e, loc.path if loc else None, loc.line if loc else None),
     }
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Regenerate every case in corpus/cases/generated/ from real runs.
+#
+#   corpus/generators/run_all.sh [-k name-filter] [--resume] [-j N]
+#
+# Needs: pyenv interpreters 3.8 ... 3.13 (PYENV_ROOT, default /root/.pyenv),
+# IPython 8.12.3 for the system python3, and the torch venv built from
+# requirements-torch.txt (EE_TORCH_VENV, default /work/venvs/torch):
+#   python3.11 -m venv /work/venvs/torch
+#   /work/venvs/torch/bin/pip install -r corpus/generators/requirements-torch.txt
+# Any extra arguments are passed to every generator.
+set -u
+cd "$(dirname "$0")/../.."
+TORCH_PY="${EE_TORCH_VENV:-/work/venvs/torch}/bin/python"
+SYS_PY="${EE_SYSTEM_PYTHON:-python3}"
+status=0
+run() { echo "=== $*"; "$@" || status=1; }
+
+run "$SYS_PY" corpus/generators/cpython_forms.py "$@"
+if [ -x "$TORCH_PY" ]; then
+  run "$TORCH_PY" corpus/generators/ipython_forms.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_data.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_train.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_workers.py "$@"
+  run "$TORCH_PY" corpus/generators/imageai_cases.py "$@"
+else
+  echo "torch venv not found at $TORCH_PY: skipping torch/imageai/ipython generators" >&2
+  status=1
+fi
+# TensorFlow / Keras generators (written by another part of the project; they take
+# case names, not our -k/--resume flags, so they get no extra arguments)
+TF_PY="${EE_TF_VENV:-/work/venvs/tf}/bin/python"
+if [ -x "$TF_PY" ]; then
+  for g in corpus/generators/keras_*.py corpus/generators/tf_*.py; do
+    [ -e "$g" ] && run "$TF_PY" "$g"
+  done
+else
+  echo "tf venv not found at $TF_PY: skipping keras/tf generators" >&2
+fi
+exit $status
