@@ -321,6 +321,52 @@ def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> 
             render_probe(outcome, console)
 
 
+@app.command(
+    "run",
+    help="Run a command, show its output live, and explain it if it fails: explain-error run -- python train.py",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def run_command(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format of the explanation.")
+    ] = Format.rich,
+    report_to: Annotated[
+        Path | None, typer.Option("--report", help="Write the explanation to this file (default: stderr).")
+    ] = None,
+    data: DataOpt = None,
+    classes: ClassesOpt = None,
+    config: ConfigOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = Device.auto,
+    lr: LrOpt = None,
+    no_replay: NoReplayOpt = False,
+) -> int:
+    import contextlib
+
+    from analyzer import runner
+    from analyzer.explain import explain_chunks
+
+    child = runner.start(list(ctx.args))
+    with runner.ignore_interrupts():
+        report = explain_chunks(runner.relay(child), " ".join(ctx.args))
+        code = runner.wait(child)
+    if code == 0:
+        return 0
+    outcome = None
+    if data is not None and report.primary is not None:
+        from analyzer.probe.session import ProbeOptions
+
+        options = ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
+        report, outcome = _probe_primary(report, options)
+    with (
+        open(report_to, "w") if report_to else contextlib.nullcontext(sys.stderr) as out,
+        contextlib.redirect_stdout(out),
+    ):
+        _write(report, fmt, outcome)
+    return code
+
+
 class SchemaKind(str, Enum):
     trace = "trace"
     probe = "probe"
