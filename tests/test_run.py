@@ -63,7 +63,11 @@ def test_terminal_gets_a_terminal_and_ctrl_c_reaches_the_command(tmp_path):
     )
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [EXE, "run", "--", sys.executable, str(script)], stdin=slave, stdout=slave, stderr=slave
+        [EXE, "run", "--", sys.executable, str(script)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
     )
     os.close(slave)
     seen = b""
