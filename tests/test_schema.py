@@ -99,7 +99,7 @@ FAILED_REPLAY = ReplayResult(
     losses=(2.3,),
     error=ReplayError("RuntimeError", "stack expects each tensor to be equal size", "Traceback ..."),
     culprits=("train/images/a.jpg",),
-    divergence=Divergence(0.5, (2.3, 1e30), nan=True, rerun_lr=0.05, rerun_losses=(2.3, 2.1)),
+    divergence=Divergence(0.5, (2.3, 1e30), nan=True, diverged=True, rerun_lr=0.05, rerun_losses=(2.3, 2.1)),
     gpu_memory=GpuMemory(32, batch1_mib=510.0, batch2_mib=900.0, predicted_mib=12600.0, free_mib=8000.0),
 )
 

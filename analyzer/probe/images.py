@@ -6,13 +6,14 @@ Format and mode names are Pillow's, so a finding says what `Image.open(path)` wo
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 HEAD = 4096  # every header but a JPEG's fits; JPEG segments are walked with seeks
 TAIL = 4096  # where end markers are looked for first, trailing padding included
-CHUNK = 1 << 20
+CHUNK = 1 << 20  # how much is searched at a time when an end marker is not in the tail
 EMPTY_FILE = "empty file (0 bytes)"
 
 CHANNELS = {"1": 1, "L": 1, "P": 1, "I;16": 1, "I": 1, "F": 1, "LA": 2, "RGB": 3, "RGBA": 4, "CMYK": 4}
@@ -42,6 +43,9 @@ class ImageInfo:
     truncated: bool = False  # the data stops before its end marker or its declared length
     error: str | None = None  # why the file cannot be read at all
     mislabelled: bool = False  # the suffix names another format than the bytes hold
+
+
+Header = tuple[int, int, str, bool]  # width, height, mode, truncated
 
 
 class _Broken(Exception):
@@ -117,7 +121,7 @@ def read_image_info(path: Path) -> ImageInfo:
     )
 
 
-def _reader_for(head: bytes):
+def _reader_for(head: bytes) -> tuple[str, Callable[[_File], Header]] | None:
     if head.startswith(b"\xff\xd8"):
         return "JPEG", _jpeg
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -141,7 +145,7 @@ _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
 _JPEG_MODES = {1: "L", 3: "RGB", 4: "CMYK"}
 
 
-def _jpeg(file: _File) -> tuple[int, int, str, bool]:
+def _jpeg(file: _File) -> Header:
     pos, size_mode = 2, None
     while True:
         marker = file.exactly(pos, 2)
@@ -170,7 +174,7 @@ def _jpeg(file: _File) -> tuple[int, int, str, bool]:
     return (*size_mode, not file.contains(b"\xff\xd9", pos + 2 + length))
 
 
-def _png(file: _File) -> tuple[int, int, str, bool]:
+def _png(file: _File) -> Header:
     width, height, depth, colour = struct.unpack(">IIBB", file.exactly(16, 10))
     if colour == 0:
         mode = {1: "1", 16: "I;16"}.get(depth, "L")
@@ -191,7 +195,7 @@ def _png_has_iend(file: _File) -> bool:
     return False
 
 
-def _gif(file: _File) -> tuple[int, int, str, bool]:
+def _gif(file: _File) -> Header:
     width, height, flags = struct.unpack("<HHB", file.exactly(6, 5))
     palette, pos = b"", 13
     if flags & 0x80:
@@ -222,7 +226,7 @@ def _gif(file: _File) -> tuple[int, int, str, bool]:
     return width, height, "L" if ramp else "P", truncated
 
 
-def _bmp(file: _File) -> tuple[int, int, str, bool]:
+def _bmp(file: _File) -> Header:
     data_offset, header_size = struct.unpack("<II", file.exactly(10, 8))
     if header_size == 12:  # OS/2 core header
         width, height, _, bits = struct.unpack("<HHHH", file.exactly(18, 8))
@@ -250,7 +254,7 @@ def _bmp(file: _File) -> tuple[int, int, str, bool]:
     return width, height, mode, truncated
 
 
-def _webp(file: _File) -> tuple[int, int, str, bool]:
+def _webp(file: _File) -> Header:
     riff_size = struct.unpack("<I", file.exactly(4, 4))[0]
     chunk = file.exactly(12, 4)
     if chunk == b"VP8 ":
@@ -283,7 +287,7 @@ _TIFF_CODES = {1: "B", 3: "H", 4: "I", 16: "Q"}
 _TIFF_TAGS = frozenset({256, 257, 258, 262, 273, 277, 279, 324, 325, 338, 339})
 
 
-def _tiff(file: _File) -> tuple[int, int, str, bool]:
+def _tiff(file: _File) -> Header:
     order = "<" if file.head[:2] == b"II" else ">"
     # BigTIFF has 8-byte counts and values where classic TIFF has 4, and 8-byte entry counts
     word = "Q" if file.head[2:4] in (b"+\0", b"\0+") else "I"
@@ -335,7 +339,7 @@ def _tiff_mode(photometric: int, samples: int, bits: int, extra: tuple[int, ...]
     return {3: "P", 5: "CMYK"}.get(photometric, "")
 
 
-def _pnm(file: _File) -> tuple[int, int, str, bool]:
+def _pnm(file: _File) -> Header:
     kind = file.head[1:2]
     fields, pos = [], 2
     wanted = 2 if kind in b"14" else 3

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PROBE_EXTRA = "install the probe extra: pip install 'explain-error[probe]'"
 DIVERGENCE_STEPS = 8
 DETECTION_LAYOUTS = ("imageai-yolo", "voc", "ultralytics-yolo")
+VALIDATION_SPLITS = ("validation", "val", "test")  # staged as ImageAI's validation/
 _PROJECT = Path(__file__).resolve().parents[2]  # the folder holding `analyzer`, for the child's imports
 
 
@@ -41,14 +42,16 @@ class ReplayError:
 
 @dataclass(frozen=True)
 class Divergence:
-    """Losses at the user's learning rate and, when they went NaN/inf, at a tenth of it."""
+    """Losses at the user's learning rate and, when they diverged, at a tenth of it."""
 
     lr: float
     losses: tuple[float, ...]
-    nan: bool
+    nan: bool  # a loss was NaN or inf
+    diverged: bool  # NaN/inf, or a loss above 1000 times the first (a stand-in model may blow up, not NaN)
     rerun_lr: float | None = None
     rerun_losses: tuple[float, ...] = ()
     rerun_nan: bool = False
+    rerun_diverged: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,18 +80,6 @@ class ReplayResult:
     reason: str = ""  # why it was skipped, or what it could not decide
     seconds: float = 0.0
 
-    def to_json(self) -> dict[str, Any]:
-        """The probe JSON `replay` object; NaN and inf losses as the strings "nan", "inf"."""
-        data = asdict(self)
-        for owner, key in (
-            (data, "losses"),
-            (data["divergence"], "losses"),
-            (data["divergence"], "rerun_losses"),
-        ):
-            if owner is not None:
-                owner[key] = [x if math.isfinite(x) else str(x) for x in owner[key]]
-        return data
-
 
 def run_replay(
     ds: Dataset,
@@ -102,10 +93,15 @@ def run_replay(
     gpu_memory: bool = False,
     user_batch_size: int | None = None,
     transform: str | None = None,
+    model: str = "tiny-yolov3",
     timeout: float = 120,
     python: str = sys.executable,
 ) -> ReplayResult:
-    """Replay `steps` training steps on `sample` in a child `python`; never writes to the dataset."""
+    """Replay `steps` training steps on `sample` in a child `python`; never writes to the dataset.
+
+    `transform` (`module:attr`, imported from the working directory) replaces an image folder's
+    `ToTensor()`; `model` picks ImageAI's `tiny-yolov3` or `yolov3` for detection layouts.
+    """
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="explain-error-replay-") as work:
         request = {
@@ -122,6 +118,7 @@ def run_replay(
             "gpu_memory": gpu_memory,
             "user_batch_size": user_batch_size or batch_size,
             "transform": transform,
+            "model": model,
             "deadline": time.time() + timeout - min(10.0, timeout / 5),
             "workdir": work,
         }
@@ -142,11 +139,12 @@ def run_replay(
             return ReplayResult("", "skipped", reason=f"cannot run {python}: {err}")
     seconds = time.monotonic() - start
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if not lines:
+    try:
+        return _result_from(json.loads(lines[-1]), seconds)
+    except (IndexError, ValueError, KeyError, TypeError):
         last = next((line for line in reversed(proc.stderr.splitlines()) if line.strip()), "")
         reason = f"the replay process exited with code {proc.returncode}" + (f": {last}" if last else "")
         return ReplayResult("", "skipped", reason=reason, seconds=seconds)
-    return _result_from(json.loads(lines[-1]), seconds)
 
 
 def _result_from(data: dict[str, Any], seconds: float) -> ReplayResult:
@@ -232,14 +230,8 @@ class _YoloPipeline(_Pipeline):
         super().__init__(req, device)
         self.classes: list[str] | None = req["classes"]
         if self.classes is None and req["layout"] == "voc":
-            self.classes = sorted(
-                {
-                    n
-                    for s in req["samples"]
-                    if s["annotation"]
-                    for n in _voc_names(self.root / s["annotation"])
-                }
-            )
+            xmls = [self.root / s["annotation"] for s in req["samples"] if s["annotation"]]
+            self.classes = sorted({name for xml in xmls for name in _voc_names(xml)})
         self.anchors: list[int] | None = None
 
     def dataset(self, samples: list[dict]) -> Any:
@@ -250,7 +242,7 @@ class _YoloPipeline(_Pipeline):
             for sub in ("images", "annotations"):
                 (stage / split / sub).mkdir(parents=True)
         for s in samples:
-            split = "validation" if s["split"] in ("validation", "val", "test") else "train"
+            split = "validation" if s["split"] in VALIDATION_SPLITS else "train"
             image = stage / split / "images" / _unique(stage / split / "images", Path(s["image"]).name)
             self.link(s["image"], image)
             if s["annotation"] is None:
@@ -273,6 +265,7 @@ class _YoloPipeline(_Pipeline):
     def model(self, dataset: Any, lr: float | None, batch_size: int) -> tuple[Any, Any]:
         import torch
         from imageai.yolov3.tiny_yolov3 import YoloV3Tiny
+        from imageai.yolov3.yolov3 import YoloV3
 
         if self.anchors is None:
             self.anchors = self._anchors(dataset)
@@ -281,7 +274,8 @@ class _YoloPipeline(_Pipeline):
             self.classes = [str(i) for i in range(max(ids, default=0) + 1)]
             self.notes.append(f"no class list: assumed {len(self.classes)} classes from the largest class id")
         torch.manual_seed(0)
-        model = YoloV3Tiny(num_classes=len(self.classes), anchors=self.anchors, device=self.device)
+        network = YoloV3 if self.req["model"] == "yolov3" else YoloV3Tiny
+        model = network(num_classes=len(self.classes), anchors=self.anchors, device=self.device)
         model.to(self.device).train()
         self.scaler = torch.amp.GradScaler(self.device, enabled=self.device == "cuda")
         return model, _imageai_optimizer(torch, model, batch_size, lr)
@@ -295,12 +289,15 @@ class _YoloPipeline(_Pipeline):
         random.seed(0)
         np.random.seed(0)
         try:
-            anchors = generate_anchors(dataset, n=6)
+            anchors = generate_anchors(dataset, n=9 if self.req["model"] == "yolov3" else 6)
         except (AssertionError, ValueError) as err:
             if self.req["complete"]:
                 raise
-            # k-means over a sample can lack boxes the whole dataset has: the stock anchors stand in
+            # k-means over a sample can lack boxes the whole dataset has: ImageAI's stock anchors
+            # (imageai.Detection.ObjectDetection) stand in
             self.notes.append(f"anchors from the sample failed ({err}): used YOLOv3-tiny's stock anchors")
+            if self.req["model"] == "yolov3":
+                return [10, 13, 16, 30, 33, 23, 30, 61, 62, 45, 59, 119, 116, 90, 156, 198, 373, 326]
             return [10, 14, 23, 27, 37, 58, 81, 82, 135, 169, 344, 319]
         return [round(i) for i in anchors.reshape(-1).tolist()]
 
@@ -524,21 +521,46 @@ def _blame(sample: dict, others: list[dict], fails: Callable[[list[dict]], bool]
     return sample["image"]
 
 
+def _diverge(pipe: _Pipeline, dataset: Any, batches: list, lr: float, deadline: float) -> dict[str, Any]:
+    """DIVERGENCE_STEPS steps at `lr` and, when the loss diverged, at a tenth of it."""
+    first = _train(pipe, dataset, batches, DIVERGENCE_STEPS, lr, until=deadline)
+    div = {"lr": lr, "losses": first, **_divergence(first), "rerun_lr": None, "rerun_losses": []}
+    if div["diverged"]:
+        rerun = _train(pipe, dataset, batches, DIVERGENCE_STEPS, lr / 10, until=deadline)
+        div.update(rerun_lr=lr / 10, rerun_losses=rerun)
+        div.update({f"rerun_{k}": v for k, v in _divergence(rerun).items()})
+    return div
+
+
+def _divergence(losses: list[float]) -> dict[str, bool]:
+    finite = [x for x in losses if math.isfinite(x)]
+    nan = len(finite) < len(losses)
+    return {"nan": nan, "diverged": nan or (bool(finite) and max(finite) > 1000 * abs(finite[0]))}
+
+
 def _gpu_memory(pipe: _Pipeline, samples: list[dict], user_batch_size: int) -> dict[str, Any]:
     import torch
 
+    train = [s for s in samples if s["split"] not in VALIDATION_SPLITS]
+    unmeasured = {"user_batch_size": user_batch_size}
     if pipe.device != "cuda":
-        return {"user_batch_size": user_batch_size, "reason": "no CUDA device: GPU memory cannot be measured"}
-    if len(samples) < 2:
-        return {"user_batch_size": user_batch_size, "reason": "fewer than 2 images to measure batch 1 and 2"}
+        return {**unmeasured, "reason": "no CUDA device: GPU memory cannot be measured"}
+    if not isinstance(pipe, _YoloPipeline):
+        return {**unmeasured, "reason": "an image-folder model is your own: a stand-in's memory says nothing"}
+    if len(train) < 2:
+        return {**unmeasured, "reason": "fewer than 2 training images to measure"}
     mib = 1024 * 1024
+    torch.cuda.empty_cache()
     free, total = torch.cuda.mem_get_info()
     peaks = []
     for n in (1, 2):
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
-        dataset, batches = _prepare(pipe, samples[:n], n)
-        _train(pipe, dataset, batches, 1, pipe.req["lr"])
+        try:
+            dataset, batches = _prepare(pipe, train[:n], n)
+            _train(pipe, dataset, batches, 1, pipe.req["lr"])
+        except Exception as err:  # out of memory at batch 1 or 2 is itself the answer
+            return {**unmeasured, "free_mib": free / mib, "reason": f"batch {n}: {type(err).__name__}: {err}"}
         peaks.append(torch.cuda.max_memory_allocated() / mib)
     per_image = peaks[1] - peaks[0]
     return {
@@ -597,14 +619,10 @@ def _replay(req: dict[str, Any]) -> dict[str, Any]:
                 pipe.notes.append("the search for the files that fail stopped at the time limit")
         return {**result, "reason": "; ".join(pipe.notes)}
     if req["divergence"]:
-        lr = req["lr"] or pipe.default_lr
-        first = _train(pipe, dataset, batches, DIVERGENCE_STEPS, lr, until=deadline)
-        div = {"lr": lr, "losses": first, "nan": not all(map(math.isfinite, first))}
-        div.update(rerun_lr=None, rerun_losses=[], rerun_nan=False)
-        if div["nan"]:
-            rerun = _train(pipe, dataset, batches, DIVERGENCE_STEPS, lr / 10, until=deadline)
-            div.update(rerun_lr=lr / 10, rerun_losses=rerun, rerun_nan=not all(map(math.isfinite, rerun)))
-        result["divergence"] = div
+        try:
+            result["divergence"] = _diverge(pipe, dataset, batches, req["lr"] or pipe.default_lr, deadline)
+        except Exception as err:
+            pipe.notes.append(f"the divergence replay failed: {type(err).__name__}: {err}")
     if req["gpu_memory"]:
         result["gpu_memory"] = _gpu_memory(pipe, samples, req["user_batch_size"])
     return {**result, "reason": "; ".join(pipe.notes)}

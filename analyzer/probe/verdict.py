@@ -151,14 +151,16 @@ def _judge_divergence(replay: ReplayResult | None, tb: Traceback | None) -> Judg
         )
         return Judged(Verdict.INCONCLUSIVE, (reason or "the replay did not run",))
     losses = ", ".join(f"{x:.4g}" for x in div.losses[:8])
-    if div.nan:
+    if div.diverged:
         rerun = ", ".join(f"{x:.4g}" for x in div.rerun_losses[:8])
+        how = "not finite" if div.nan else "more than 1000 times its start"
+        calm = "still diverged" if div.rerun_diverged else "stable"
         return Judged(
             Verdict.CONFIRMED,
-            (f"at lr={div.lr:g} the loss on your data went {losses}: not finite",
-             f"at lr={div.rerun_lr:g} (a tenth): {rerun}" + (" (finite)" if not div.rerun_nan else " (still not finite)")),
+            (f"at lr={div.lr:g} the loss on your data went {losses}: {how}",
+             f"at lr={div.rerun_lr:g} (a tenth): {rerun} ({calm})"),
         )  # fmt: skip
-    return Judged(Verdict.REFUTED, (f"at lr={div.lr:g} the loss on your data stayed finite: {losses}",))
+    return Judged(Verdict.REFUTED, (f"at lr={div.lr:g} the loss on your data stayed bounded: {losses}",))
 
 
 _OOM = re.compile(

@@ -134,7 +134,7 @@ def replay_dict(replay: ReplayResult | None) -> dict[str, Any]:
     if replay.divergence is not None:
         d = replay.divergence
         out["divergence"] = {
-            "lr": d.lr, "losses": [finite_or_text(x) for x in d.losses], "nan": d.nan,
+            "lr": d.lr, "losses": [finite_or_text(x) for x in d.losses], "nan": d.nan, "diverged": d.diverged,
             "rerun_lr": d.rerun_lr, "rerun_losses": [finite_or_text(x) for x in d.rerun_losses],
             "rerun_nan": d.rerun_nan,
         }  # fmt: skip
