@@ -53,6 +53,7 @@ class Device(str, Enum):
 class Format(str, Enum):
     rich = "rich"
     json = "json"
+    jsonl = "jsonl"
     sarif = "sarif"
     line = "line"
 
@@ -101,7 +102,10 @@ def _echo_to_stderr(chunk: bytes) -> None:
 
 @app.command("explain", help="Explain the failures in a training log (a file, `-`, or a pipe).")
 def explain_command(
-    path: Annotated[str, typer.Argument(help="Log file; `-` or nothing reads standard input.")] = "-",
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Log files; `-` or nothing reads standard input.", show_default=False),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.rich,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not echo piped input to stderr.")] = False,
     debug: Annotated[
@@ -117,6 +121,12 @@ def explain_command(
 ) -> int:
     from analyzer.explain import explain_stream
 
+    paths = paths or ["-"]
+    if len(paths) > 1:
+        if data is not None:
+            raise InputError("--data probes the dataset of one log: give one log file with it")
+        return _explain_many(paths, fmt)
+    path = paths[0]
     if path == "-" and sys.stdin.isatty():
         raise InputError("no input: give a log file, or pipe one in (python train.py 2>&1 | explain-error)")
     stream, source, is_stdin = _open_input(path)
@@ -134,6 +144,38 @@ def explain_command(
         report, outcome = _probe_primary(report, options)
     _write(report, fmt, outcome)
     return 1 if report.failures else 0
+
+
+def _explain_many(paths: list[str], fmt: Format) -> int:
+    """Many logs in one run (a night of failed jobs): in parallel, one report per log, in order."""
+    from analyzer.explain import explain_files
+
+    for path in paths:
+        if path == "-":
+            raise InputError("`-` (standard input) cannot be one of several inputs")
+        _open_input(path)[0].close()  # a missing or unreadable file is a usage error before any work
+    reports = explain_files(paths)
+    if fmt in (Format.json, Format.jsonl):
+        import json
+
+        from analyzer.render.json_format import report_dict
+
+        dicts = [{"source": r.source, **report_dict(r)} for r in reports]
+        if fmt is Format.jsonl:
+            for d in dicts:
+                print(json.dumps(d, ensure_ascii=False))
+        else:
+            print(json.dumps({"schema_version": "1", "logs": dicts}, indent=2, ensure_ascii=False))
+    elif fmt is Format.rich:
+        from rich.console import Console
+
+        from analyzer.render.rich_format import render_many
+
+        render_many(reports, Console(highlight=False, soft_wrap=False))
+    else:
+        for r in reports:
+            _write(r, fmt)
+    return 1 if any(r.failures for r in reports) else 0
 
 
 def _probe_primary(report: Report, options: ProbeOptions) -> tuple[Report, ProbeOutcome]:
@@ -288,7 +330,7 @@ def eval_command(
 
 
 def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> None:
-    if fmt is Format.json:
+    if fmt in (Format.json, Format.jsonl):
         import json
 
         from analyzer.render.json_format import probe_dict, report_dict
@@ -296,7 +338,7 @@ def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> 
         payload = report_dict(report)
         if outcome is not None:
             payload["probe"] = probe_dict(outcome)
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json.dumps(payload, indent=2 if fmt is Format.json else None, ensure_ascii=False))
     elif fmt is Format.sarif:
         from analyzer.render.sarif_format import render as render_sarif
         from analyzer.ruleset import shipped_rules

@@ -87,3 +87,22 @@ def explain_stream(
 def explain_text(text: str) -> Report:
     """Explain an in-memory text (notebooks, tests)."""
     return explain_chunks([text.encode("utf-8", "replace")], "<text>")
+
+
+def explain_path(path: str) -> Report:
+    """Explain one log file, reading it in chunks."""
+    with open(path, "rb") as f:
+        return explain_stream(f, path)
+
+
+def explain_files(paths: list[str], workers: int | None = None) -> list[Report]:
+    """Explain many log files on every core, in the order given; each file's memory stays bounded."""
+    import os
+
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(paths) < 4:
+        return [explain_path(p) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(explain_path, paths, chunksize=max(1, len(paths) // (workers * 8))))

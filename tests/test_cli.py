@@ -135,3 +135,23 @@ def test_quiet_turns_the_echo_off():
         seen += chunk
     os.close(master)
     assert b"loss=0.52" not in seen
+
+
+def test_many_logs_json_jsonl_and_order(tmp_path):
+    logs = sorted((ROOT / "corpus" / "cases" / "public").glob("*.log"))[:6]
+    quiet = tmp_path / "ok.log"
+    quiet.write_text("epoch 1 loss 0.3\n")
+    args = [str(p) for p in logs] + [str(quiet)]
+    proc = run(*args, "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert [d["source"] for d in data["logs"]] == args
+    assert data["logs"][-1]["tracebacks"] == [] and all(d["tracebacks"] for d in data["logs"][:-1])
+    lines = run(*args, "--format", "jsonl").stdout.decode().splitlines()
+    assert [json.loads(x)["source"] for x in lines] == args
+    summary = run(*args).stdout.decode()
+    assert "Causes across 7 logs" in summary
+
+
+def test_many_logs_with_a_missing_one_is_a_usage_error():
+    assert_one_line_error(run(str(EXAMPLE), "no/such.log", "--format", "json"))

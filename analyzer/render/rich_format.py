@@ -215,3 +215,29 @@ def render_probe(outcome: ProbeOutcome, console: Console) -> None:
         for ev in evidence:
             line.append(f"\n{'':13}{ev}", style="dim")
         console.print(line)
+
+
+def render_many(reports: list[Report], console: Console) -> None:
+    """Many logs: each log's failure that ended the run, then the causes across all of them."""
+    from collections import Counter
+
+    causes: Counter[str] = Counter()
+    for report in reports:
+        console.rule(report.source, align="left")
+        if report.primary is None:
+            console.print("No failure found.")
+            continue
+        e = report.failures[report.primary]
+        console.print(_message(e))
+        if e.diagnoses:
+            d = e.diagnoses[0]
+            console.print(Text(f"-> {d.title}  [{d.cause}, {d.confidence:.0%}]", style="green"))
+            causes[d.cause] += 1
+        else:
+            console.print(Text("-> no rule knows this failure yet", style="italic"))
+            causes["(undiagnosed)"] += 1
+    table = Table("cause", "logs", title=f"Causes across {len(reports)} logs")
+    for cause, count in causes.most_common():
+        table.add_row(cause, str(count))
+    table.add_row("(no failure)", str(sum(1 for r in reports if r.primary is None)), style="dim")
+    console.print(table)
