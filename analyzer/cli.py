@@ -18,6 +18,8 @@ from typer.core import TyperGroup
 from analyzer.errors import AnalyzerError, InputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from analyzer.model import Report
     from analyzer.probe.session import ProbeOptions, ProbeOutcome
 
@@ -95,6 +97,14 @@ def _open_input(path: str) -> tuple[BinaryIO, str, bool]:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from None
 
 
+def _console() -> Console:
+    """Rich output for people: plain text off a terminal, and no styling at all under NO_COLOR."""
+    from rich.console import Console
+
+    plain = "NO_COLOR" in os.environ
+    return Console(highlight=False, soft_wrap=False, color_system=None if plain else "auto", no_color=plain)
+
+
 def _echo_to_stderr(chunk: bytes) -> None:
     sys.stderr.buffer.write(chunk)
     sys.stderr.buffer.flush()
@@ -167,11 +177,9 @@ def _explain_many(paths: list[str], fmt: Format) -> int:
         else:
             print(json.dumps({"schema_version": "1", "logs": dicts}, indent=2, ensure_ascii=False))
     elif fmt is Format.rich:
-        from rich.console import Console
-
         from analyzer.render.rich_format import render_many
 
-        render_many(reports, Console(highlight=False, soft_wrap=False))
+        render_many(reports, _console())
     else:
         for r in reports:
             _write(r, fmt)
@@ -235,11 +243,9 @@ def probe_command(
 
         print(render_probe(outcome))
     else:
-        from rich.console import Console
-
         from analyzer.render.rich_format import render_probe as render_probe_rich
 
-        render_probe_rich(outcome, Console(highlight=False))
+        render_probe_rich(outcome, _console())
     return (
         1
         if any(f.severity == "error" for f in outcome.findings)
@@ -263,13 +269,12 @@ def rules_list(fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = List
         rows = [{"id": r.id, "cause": r.cause, "title": r.title, "confidence": r.confidence} for r in rules]
         print(json.dumps(rows, indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("id", "cause", "title", title=f"{len(rules)} rules", show_lines=False)
     for r in rules:
         table.add_row(r.id, r.cause, r.title)
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -282,11 +287,10 @@ def rules_show(
     rule = next((r for r in shipped_rules() if r.id == rule_id), None)
     if rule is None:
         raise InputError(f"no rule with id '{rule_id}' (see `explain-error rules list`)")
-    from rich.console import Console
 
     from analyzer.render.rich_format import render_rule
 
-    render_rule(rule, Console(highlight=False))
+    render_rule(rule, _console())
     return 0
 
 
@@ -321,11 +325,10 @@ def eval_command(
 
         print(json.dumps(result.as_dict(), indent=2))
         return 0
-    from rich.console import Console
 
     from analyzer.render.rich_format import render_eval
 
-    render_eval(result, Console(highlight=False))
+    render_eval(result, _console())
     return 0
 
 
@@ -351,11 +354,9 @@ def _write(report: Report, fmt: Format, outcome: ProbeOutcome | None = None) -> 
         if text:
             print(text)
     else:
-        from rich.console import Console
-
         from analyzer.render.rich_format import render as render_rich
 
-        console = Console(highlight=False, soft_wrap=False)
+        console = _console()
         render_rich(report, console)
         if outcome is not None:
             from analyzer.render.rich_format import render_probe

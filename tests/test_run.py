@@ -58,8 +58,12 @@ def test_terminal_gets_a_terminal_and_ctrl_c_reaches_the_command(tmp_path):
     script = tmp_path / "loop.py"
     script.write_text(
         "import sys, time\n"
-        "print('tty' if sys.stdout.isatty() else 'pipe', flush=True)\n"
-        "try:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('child got SIGINT', flush=True)\n    raise\n"
+        "try:\n"
+        "    print('tty' if sys.stdout.isatty() else 'pipe', flush=True)\n"
+        "    time.sleep(30)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('child got SIGINT', flush=True)\n"
+        "    raise\n"
     )
     master, slave = pty.openpty()
     proc = subprocess.Popen(
