@@ -427,11 +427,24 @@ def schema_command(
     return 0
 
 
+def _whole_app_words() -> set[str]:
+    """First arguments that need every command built: a command's name, or asking for help."""
+    names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    return {n for n in names if n} | {"-h", "--help"}
+
+
+def _explain_app() -> typer.Typer:
+    """Just the explain command: what most runs need, built without the others (start-up time)."""
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    single.command(context_settings={"help_option_names": ["-h", "--help"]})(explain_command)
+    return single
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every error into one line and exit 2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("EXPLAIN_ERROR_DEBUG") == "1"
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(app if args and args[0] in _whole_app_words() else _explain_app())
     try:
         code = command.main(args=args, prog_name=PROG, standalone_mode=False)
     except typer.Exit as stop:

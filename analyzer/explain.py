@@ -11,7 +11,7 @@ from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules
 from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
 from analyzer.parse import detect_framework, parse_region
-from analyzer.ruleset import shipped_rules
+from analyzer.ruleset import rule_from, shipped_entries
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
 HEADLESS_LINES = 40
@@ -59,7 +59,10 @@ def primary_index(failures: list[Traceback]) -> int | None:
 
 @lru_cache(maxsize=1)
 def shipped_index() -> RuleIndex:
-    return RuleIndex.build(shipped_rules())
+    entries = shipped_entries()
+    return RuleIndex(
+        [frozenset(e[2]) for e in entries], lambda i: rule_from(entries[i][1], entries[i][0], entries[i][2])
+    )
 
 
 def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex | None = None) -> Report:

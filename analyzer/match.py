@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
@@ -15,34 +15,49 @@ _WORD = re.compile(r"[A-Za-z_]\w{3,}")
 _SAME_FAMILY = {"keras": {"keras", "tensorflow"}, "tensorflow": {"keras", "tensorflow"}}
 
 
-@dataclass(frozen=True)
 class RuleIndex:
-    """Rules keyed by a word their message must hold, so matching stays flat as rules grow."""
+    """Rules keyed by a word their message must hold, so matching stays flat as rules grow.
 
-    by_word: dict[str, tuple[Rule, ...]]
-    always: tuple[Rule, ...]
-    rules: tuple[Rule, ...]
+    A rule is built from its data only when a trace holds its word: most never are.
+    """
+
+    def __init__(self, anchors: Sequence[frozenset[str]], make: Callable[[int], Rule]) -> None:
+        by_word: dict[str, list[int]] = defaultdict(list)
+        always: list[int] = []
+        for i, words in enumerate(anchors):
+            if words:
+                # the rarest-looking (longest) word is enough: every match holds all of them
+                by_word[max(words, key=lambda w: (len(w), w))].append(i)
+            else:
+                always.append(i)
+        self._by_word = {w: tuple(ids) for w, ids in by_word.items()}
+        self._always = tuple(always)
+        self._make = make
+        self._built: dict[int, Rule] = {}
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         rules = tuple(rules)
-        by_word: dict[str, list[Rule]] = defaultdict(list)
-        always: list[Rule] = []
-        for rule in rules:
-            if rule.anchors:
-                # the rarest-looking (longest) anchor is enough: every match holds all of them
-                by_word[max(rule.anchors, key=lambda w: (len(w), w))].append(rule)
-            else:
-                always.append(rule)
-        return cls({w: tuple(r) for w, r in by_word.items()}, tuple(always), rules)
+        return cls([r.anchors for r in rules], rules.__getitem__)
+
+    def _rule(self, i: int) -> Rule:
+        rule = self._built.get(i)
+        if rule is None:
+            rule = self._built[i] = self._make(i)
+        return rule
+
+    @property
+    def always(self) -> list[Rule]:
+        """Rules without an index word: tried on every trace."""
+        return [self._rule(i) for i in self._always]
 
     def candidates(self, words: set[str]) -> list[Rule]:
-        found = list(self.always)
+        found = list(self._always)
         for word in words:
-            hit = self.by_word.get(word)
+            hit = self._by_word.get(word)
             if hit:
                 found.extend(hit)
-        return found
+        return [self._rule(i) for i in found]
 
 
 def log_text_of(tb: Traceback) -> str:

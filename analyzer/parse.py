@@ -11,7 +11,7 @@ dropped into the traceback's raw lines or treated as noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,65 +26,92 @@ from analyzer.model import ChainLink, ExceptionInfo, Frame, Span, Traceback, is_
 
 # --- line shapes ---------------------------------------------------------------------------
 
-TB_HEADER = re.compile(r"^\s*Traceback \(most recent call last\):?\s*$")
-IPY_HEADER = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
-GROUP_HEADER = re.compile(r"^\s*\+?\s*Exception Group Traceback \(most recent call last\):\s*$")
-ORIG_HEADER = re.compile(r"^\s*Original Traceback \(most recent call last\):\s*$")
-CAUSE = re.compile(r"^\s*The above exception was the direct cause of the following exception:")
-CONTEXT = re.compile(r"^\s*During handling of the above exception, another exception occurred:")
-PY_FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$')
-IPY_FRAME = re.compile(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
-IPY_CELL = re.compile(
-    r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$"
-)
-IPY_OLD_FRAME = re.compile(
+
+class Lazy:
+    """A regular expression compiled when first used: most line shapes never occur in a given log,
+    and compiling all of them would be most of the start-up time."""
+
+    __slots__ = ("source", "flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, self.flags)
+        return self._compiled
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.compiled.match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self.compiled.sub(repl, text)
+
+
+TB_HEADER = Lazy(r"^\s*Traceback \(most recent call last\):?\s*$")
+IPY_HEADER = Lazy(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
+GROUP_HEADER = Lazy(r"^\s*\+?\s*Exception Group Traceback \(most recent call last\):\s*$")
+ORIG_HEADER = Lazy(r"^\s*Original Traceback \(most recent call last\):\s*$")
+CAUSE = Lazy(r"^\s*The above exception was the direct cause of the following exception:")
+CONTEXT = Lazy(r"^\s*During handling of the above exception, another exception occurred:")
+PY_FRAME = Lazy(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$')
+IPY_FRAME = Lazy(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
+IPY_CELL = Lazy(r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
+IPY_OLD_FRAME = Lazy(
     r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.pyx?|\S+\.py)"
     r" in (?P<func>[\w.<>]+)\(.*$"
 )
-TF_OLD_FRAME = re.compile(
+TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
 # `<ipython-input-3-...> in <module>()` after a web page ate the `<...>` as a tag
-IPY_EATEN = re.compile(r"^(?P<indent>)(?P<path>)in (?P<func>[\w.<>]*)\(.*\)\s*$")
-IPY_CODE = re.compile(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
-CARET = re.compile(r"^\s*[\^~]+[\s\^~]*$")
-REPEAT = re.compile(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
-EXC_LOOSE = re.compile(
+IPY_EATEN = Lazy(r"^(?P<indent>)(?P<path>)in (?P<func>[\w.<>]*)\(.*\)\s*$")
+IPY_CODE = Lazy(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
+CARET = Lazy(r"^\s*[\^~]+[\s\^~]*$")
+REPEAT = Lazy(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
+EXC_LOOSE = Lazy(
     r"^(?P<type>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:::[A-Za-z_]\w*)*)"
     r"(?: \(see above for traceback\))?(?::\s*(?P<msg>.*))?$"
 )
-_FAILURE_NAME = re.compile(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
-DETECTED = re.compile(
+_FAILURE_NAME = Lazy(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
+DETECTED = Lazy(
     r"^\s*Detected at node:?\s*'?(?P<node>[^'\s]+?)'?(?: defined at \(most recent call last\):)?\s*$"
 )
-NODE = re.compile(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
-NODE_REF = re.compile(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[[Nn]ode:? (?P<node2>[^\s\]=]+)")
-OP_FUNC = re.compile(r"\[Op:__inference_(?P<func>\w+?)_\d+\]")
-CALL_STACK = re.compile(r"^\s*Function call stack:\s*$")
-CALL_NAME = re.compile(r"^\s*[A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*\s*$")
-CPP_HEADER = re.compile(
-    r"^\s*Exception raised from (?P<func>.+?) at (?P<where>.+?) \(most recent call first\):"
-)
-CPP_FRAME = re.compile(
+NODE = Lazy(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
+NODE_REF = Lazy(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[[Nn]ode:? (?P<node2>[^\s\]=]+)")
+OP_FUNC = Lazy(r"\[Op:__inference_(?P<func>\w+?)_\d+\]")
+CALL_STACK = Lazy(r"^\s*Function call stack:\s*$")
+CALL_NAME = Lazy(r"^\s*[A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*\s*$")
+CPP_HEADER = Lazy(r"^\s*Exception raised from (?P<func>.+?) at (?P<where>.+?) \(most recent call first\):")
+CPP_FRAME = Lazy(
     r"^\s*(?:frame )?#(?P<n>\d+):? (?P<sym>.+?)(?: \+ 0x[0-9a-f]+)?"
     r"(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\)| from (?P<src>\S+))?\s*$"
 )
-CPP_CAPTURED = re.compile(r"^\s*C\+\+ CapturedTraceback:\s*$")
-KERNEL_ASSERT = re.compile(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion `(?P<cond>[^`]*)` failed")
-SIGNAL = re.compile(
+CPP_CAPTURED = Lazy(r"^\s*C\+\+ CapturedTraceback:\s*$")
+KERNEL_ASSERT = Lazy(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion `(?P<cond>[^`]*)` failed")
+SIGNAL = Lazy(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
     r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"
 )
-TERMINATE = re.compile(r"^terminate called after throwing an instance of '(?P<type>[^']+)'")
-WHAT = re.compile(r"^\s*what\(\):\s*(?P<msg>.*)$")
-IGNORED = re.compile(r"^Exception ignored in")
-QUOTE = re.compile(r'^\s*"""\s*$')
-GROUP_PREFIX = re.compile(r"^(?P<indent> *)(?:(?P<sep>\+-[-+]*(?:\s*(?:\d+|\.\.\.)\s*-+)?)\s*$|[+|] ?)")
-_LOG_LINE = re.compile(
+TERMINATE = Lazy(r"^terminate called after throwing an instance of '(?P<type>[^']+)'")
+WHAT = Lazy(r"^\s*what\(\):\s*(?P<msg>.*)$")
+IGNORED = Lazy(r"^Exception ignored in")
+QUOTE = Lazy(r'^\s*"""\s*$')
+GROUP_PREFIX = Lazy(r"^(?P<indent> *)(?:(?P<sep>\+-[-+]*(?:\s*(?:\d+|\.\.\.)\s*-+)?)\s*$|[+|] ?)")
+_LOG_LINE = Lazy(
     r"^(\d{4}-\d\d-\d\d[ T]|\[?\d\d:\d\d:\d\d|\[\w+ \d|[IWEF]\d{4} |Epoch \d|\s*\d+%\||"
     r"\s*\d+/\d+ \[|\s*\d+/\d+ [━=.>]|INFO|WARNING|DEBUG)"
 )
-_MSG_GOES_ON = re.compile(
+_MSG_GOES_ON = Lazy(
     r"^(\s+\S|\[\[|Detected at node|Node:|Function call stack|Errors may have originated|"
     r"Input Source operations|Arguments received|Call arguments received|Exception encountered|"
     r"Original stack trace|Stack trace|Exception raised from|frame #|Additional GRPC|"
@@ -331,8 +358,8 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     return _balance_quotes(out)
 
 
-_MARKDOWN = re.compile(r"^(> ?|\*\*|`{3}\s*$)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\(https?://[^)]*\)")
+_MARKDOWN = Lazy(r"^(> ?|\*\*|`{3}\s*$)")
+_MD_LINK = Lazy(r"\[([^\]]+)\]\(https?://[^)]*\)")
 
 
 def _unquote(text: str) -> str:
@@ -364,8 +391,8 @@ def _balance_quotes(tokens: list[_Line]) -> list[_Line]:
     return tokens
 
 
-_OPEN_MESSAGE = re.compile(r"(:\s*$|Exception encountered when calling|in user code:)")
-_VSCODE = re.compile(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
+_OPEN_MESSAGE = Lazy(r"(:\s*$|Exception encountered when calling|in user code:)")
+_VSCODE = Lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
 
 
 def _starts_something(text: str) -> bool:
@@ -386,27 +413,30 @@ def _next_nonblank(lines: Sequence[str], i: int) -> int | None:
 
 
 def _structural(text: str) -> str | None:
-    if TB_HEADER.match(text):
-        return "TB_HEADER"
-    if IPY_HEADER.match(text):
-        return "IPY_HEADER"
-    if GROUP_HEADER.match(text):
-        return "GROUP_HEADER"
-    if ORIG_HEADER.match(text):
-        return "ORIG_HEADER"
-    if CAUSE.match(text):
-        return "CAUSE"
-    if CONTEXT.match(text):
-        return "CONTEXT"
-    if QUOTE.match(text):
+    # cheap word tests first: most lines of a log are none of these, and their patterns then
+    # never need compiling
+    if "Traceback" in text:
+        for kind, shape in (("TB_HEADER", TB_HEADER), ("IPY_HEADER", IPY_HEADER), ("GROUP_HEADER", GROUP_HEADER),
+                            ("ORIG_HEADER", ORIG_HEADER)):  # fmt: skip
+            if shape.match(text):
+                return kind
+    if "exception" in text:
+        if CAUSE.match(text):
+            return "CAUSE"
+        if CONTEXT.match(text):
+            return "CONTEXT"
+    if '"""' in text and QUOTE.match(text):
         return "QUOTE"
-    if TERMINATE.match(text):
+    if text.startswith("terminate called") and TERMINATE.match(text):
         return "TERMINATE"
-    if IGNORED.match(text):
+    if text.startswith("Exception ignored") and IGNORED.match(text):
         return "IGNORED"
-    if SIGNAL.match(text) and len(text) < 200:
+    if len(text) < 200 and any(word in text for word in _SIGNAL_WORDS) and SIGNAL.match(text):
         return "SIGNAL"
     return None
+
+
+_SIGNAL_WORDS = ("Killed", "fault", "Bus error", "Aborted", "Illegal instruction", "Floating point")
 
 
 def _in_message(
@@ -423,19 +453,21 @@ def _in_message(
         return "MSG_END", "out"
     if call_stack and CALL_NAME.match(text):
         return "CALL_NAME", "msg"
-    if CALL_STACK.match(text):
+    if "Function call stack" in text and CALL_STACK.match(text):
         return "CALL_STACK", "msg"
-    if DETECTED.match(text):
+    if "Detected at node" in text and DETECTED.match(text):
         return "DETECTED", "msg"
-    if NODE.match(text):
+    if "Node:" in text and NODE.match(text):
         return "NODE", "msg"
-    if NODE_REF.search(text) and text.lstrip().startswith("[["):
+    if text.lstrip().startswith("[[") and NODE_REF.search(text):
         return "NODE_REF", "msg"
-    if CPP_HEADER.match(text) or CPP_CAPTURED.match(text):
+    if ("Exception raised from" in text or "C++" in text) and (
+        CPP_HEADER.match(text) or CPP_CAPTURED.match(text)
+    ):
         return "CPP_HEADER", "msg"
-    if CPP_FRAME.match(text):
+    if "#" in text and CPP_FRAME.match(text):
         return "CPP_FRAME", "msg"
-    frame = PY_FRAME.match(text) or TF_OLD_FRAME.match(text)
+    frame = PY_FRAME.match(text) or (":" in text and TF_OLD_FRAME.match(text))
     if frame:
         if detected or len(frame.group("indent")) >= 3:
             return "MSG_FILE", "msg"
@@ -516,11 +548,11 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
     line = int(m.group("line")) if "line" in m.groupdict() and m.group("line") else None
     func = m.group("func")
     kind = kind_hint
-    if m.re is IPY_EATEN:
+    if m.re is IPY_EATEN.compiled:
         path = "<ipython-input>"
-    if m.re in (IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_EATEN):
+    if m.re in (IPY_CELL.compiled, IPY_FRAME.compiled, IPY_OLD_FRAME.compiled, IPY_EATEN.compiled):
         kind = "ipython"
-    elif m.re is TF_OLD_FRAME:
+    elif m.re is TF_OLD_FRAME.compiled:
         kind = "tf-user-code"
     snippet = None
     for c in code:
@@ -528,7 +560,7 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
         if cm is not None:
             if cm.group("arrow"):
                 snippet = (cm.group("code") or "").strip()
-                if line is None or m.re in (IPY_OLD_FRAME, IPY_EATEN):
+                if line is None or m.re in (IPY_OLD_FRAME.compiled, IPY_EATEN.compiled):
                     line = int(cm.group("line"))
         elif snippet is None and not CARET.match(c):
             snippet = c.strip()
@@ -687,21 +719,21 @@ class _ToModel(Transformer):
 
 
 _FRAMEWORK_PATHS = (
-    ("imageai", re.compile(r"[\\/]imageai[\\/]", re.I)),
-    ("keras", re.compile(r"[\\/](keras|tf_keras)[\\/]")),
-    ("tensorflow", re.compile(r"[\\/]tensorflow[\\/]")),
-    ("pytorch", re.compile(r"[\\/](torch|torchvision|lightning|pytorch_lightning)[\\/]")),
+    ("imageai", Lazy(r"[\\/]imageai[\\/]", re.I)),
+    ("keras", Lazy(r"[\\/](keras|tf_keras)[\\/]")),
+    ("tensorflow", Lazy(r"[\\/]tensorflow[\\/]")),
+    ("pytorch", Lazy(r"[\\/](torch|torchvision|lightning|pytorch_lightning)[\\/]")),
 )
 _FRAMEWORK_TEXT = (
-    ("imageai", re.compile(r"\bimageai\b", re.I)),
+    ("imageai", Lazy(r"\bimageai\b", re.I)),
     (
         "tensorflow",
-        re.compile(r"\b[Tt]ensor[Ff]low\b|errors_impl|Graph execution error|train_function|\{\{node"),
+        Lazy(r"\b[Tt]ensor[Ff]low\b|errors_impl|Graph execution error|train_function|\{\{node"),
     ),
-    ("keras", re.compile(r"\bkeras\b|Exception encountered when calling")),
+    ("keras", Lazy(r"\bkeras\b|Exception encountered when calling")),
     (
         "pytorch",
-        re.compile(r"\btorch\b|CUDA out of memory|DataLoader worker|c10::|\bcuda\b|cuDNN|CUDNN", re.I),
+        Lazy(r"\btorch\b|CUDA out of memory|DataLoader worker|c10::|\bcuda\b|cuDNN|CUDNN", re.I),
     ),
 )
 
@@ -727,8 +759,8 @@ def detect_framework(frames: Sequence[Frame], texts: Iterable[str]) -> str:
     return "python"
 
 
-_TF_STEP = re.compile(r"^(?:tf__)?((?:train|test|predict)_(?:function|step))\b")
-_TF_CODE = re.compile(r"^\s*(?:\(\d+\) )?(?P<code>[A-Z][A-Z_]+[A-Z]):\s", re.M)
+_TF_STEP = Lazy(r"^(?:tf__)?((?:train|test|predict)_(?:function|step))\b")
+_TF_CODE = Lazy(r"^\s*(?:\(\d+\) )?(?P<code>[A-Z][A-Z_]+[A-Z]):\s", re.M)
 
 
 def _exc_info(exc: _Exc) -> ExceptionInfo:

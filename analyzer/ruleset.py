@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -307,34 +307,51 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
 CACHE_FORMAT = "1"
 
 
-def _cache_path(root: Path, files: list[Path]) -> Path:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{root}\n".encode())
-    for f in files:
-        st = f.stat()
-        digest.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return Path(tempfile.gettempdir()) / f"explain-error-rules-{digest.hexdigest()[:20]}.json"
+def _cache_path(root: Path) -> Path:
+    """Where the validated rules are kept, keyed by every rule file's name, size and time."""
+    parts = [f"{CACHE_FORMAT}\n{root}\n"]
+    with os.scandir(root) as families:
+        for family in sorted(families, key=lambda e: e.name):
+            if not family.is_dir():
+                continue
+            with os.scandir(family.path) as files:
+                for f in sorted(files, key=lambda e: e.name):
+                    if f.name.endswith(".toml"):
+                        st = f.stat()
+                        parts.append(f"{family.name}/{f.name}:{st.st_size}:{st.st_mtime_ns}\n")
+    key = "".join(parts).encode()
+    # two checksums of the listing: a key, not a secret (hashlib costs more start-up than it is worth)
+    digest = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
+    return Path(tempfile.gettempdir()) / f"explain-error-rules-{digest}.json"
+
+
+RuleEntry = tuple[str, dict[str, Any], list[str]]  # path, validated data, index words
 
 
 @lru_cache(maxsize=1)
-def shipped_rules() -> tuple[Rule, ...]:
-    """The shipped rules, validated once and then read from a cache keyed by the files' sizes and times."""
+def shipped_entries() -> list[RuleEntry]:
+    """The shipped rules' data, validated once, then read from a cache: start-up stays light."""
     root = rules_dir()
-    cache = _cache_path(root, _rule_files(root))
+    cache = _cache_path(root)
     try:
-        entries = json.loads(cache.read_text(encoding="utf-8"))
-        return tuple(rule_from(data, path, anchors) for path, data, anchors in entries)
-    except (OSError, ValueError, KeyError, TypeError):
+        return [
+            (path, data, anchors) for path, data, anchors in json.loads(cache.read_text(encoding="utf-8"))
+        ]
+    except (OSError, ValueError, TypeError):
         pass
-    rules = load_rules()
-    entries = []
-    for rule in rules:
-        rel = Path(rule.path)
-        data = _read(root.parent / rel, rule.path)
-        entries.append([rule.path, data, sorted(rule.anchors)])
+    entries = [
+        (rule.path, _read(root.parent / rule.path, rule.path), sorted(rule.anchors)) for rule in load_rules()
+    ]
     try:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(entries), encoding="utf-8")
         os.replace(tmp, cache)
     except (OSError, TypeError, ValueError):
         pass  # a read-only temp directory only costs the validation on every run
-    return rules
+    return entries
+
+
+@lru_cache(maxsize=1)
+def shipped_rules() -> tuple[Rule, ...]:
+    """Every shipped rule (validated)."""
+    return tuple(rule_from(data, path, anchors) for path, data, anchors in shipped_entries())
