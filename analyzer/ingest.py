@@ -126,6 +126,22 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
+_F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's buffer size
+
+
+def _widen_pipe(fd: int) -> None:
+    """A 1 MiB pipe buffer instead of 64 KiB: a sixteenth of the wake-ups for a fast writer."""
+    import stat
+
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            import fcntl
+
+            fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
+    except (OSError, ImportError):
+        pass  # not Linux, or not allowed: the default buffer only costs some speed
+
+
 def read_chunks(stream: BinaryIO, echo: Callable[[bytes], None] | None = None) -> Iterator[bytes]:
     """Chunks of a binary stream as they arrive (a pipe gives what it has, a file CHUNK bytes)."""
     fd = None
@@ -133,6 +149,8 @@ def read_chunks(stream: BinaryIO, echo: Callable[[bytes], None] | None = None) -
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
         fd = None
+    if fd is not None:
+        _widen_pipe(fd)
     while True:
         chunk = os.read(fd, CHUNK) if fd is not None else stream.read(CHUNK)
         if not chunk:
