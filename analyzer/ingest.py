@@ -129,7 +129,7 @@ def _sniff(head: bytes) -> str | None:
 _F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's buffer size
 
 
-def _widen_pipe(fd: int) -> None:
+def widen_pipe(fd: int) -> None:
     """A 1 MiB pipe buffer instead of 64 KiB: a sixteenth of the wake-ups for a fast writer."""
     import stat
 
@@ -150,7 +150,7 @@ def read_chunks(stream: BinaryIO, echo: Callable[[bytes], None] | None = None) -
     except (AttributeError, OSError, ValueError):
         fd = None
     if fd is not None:
-        _widen_pipe(fd)
+        widen_pipe(fd)
     while True:
         chunk = os.read(fd, CHUNK) if fd is not None else stream.read(CHUNK)
         if not chunk:

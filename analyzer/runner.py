@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzer.errors import InputError
+from analyzer.ingest import widen_pipe
 
-READ_SIZE = 1 << 16
+READ_SIZE = 1 << 20
 
 
 @dataclass
@@ -54,6 +55,8 @@ def start(argv: list[str]) -> Child:
             return Child(proc, {master: sys.stdout.fileno()}, (master,))
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdout is not None and proc.stderr is not None
+        widen_pipe(proc.stdout.fileno())
+        widen_pipe(proc.stderr.fileno())
         return Child(
             proc, {proc.stdout.fileno(): sys.stdout.fileno(), proc.stderr.fileno(): sys.stderr.fileno()}
         )
