@@ -4,8 +4,10 @@ Writes N 640x480 JPEGs with YOLO annotations in an ImageAI 3 layout (train/ and 
 temporary directory, then, each in a child process:
   - `run_checks` over the dataset: images/s and peak RSS;
   - ImageAI 3's `LoadImagesAndLabels` over both splits, __getitem__ on every item: images/s.
-Usage: python bench/probe_scan.py [N] [IMAGEAI_PYTHON]   (default 2000, /work/venvs/torch/bin/python)
-Needs Pillow here (the `test` extra) and imageai 3 + torch under IMAGEAI_PYTHON.
+  - the whole verdict, `explain-error probe --data DIR` (scan + a CPU replay of ImageAI's training
+    step on a sample): wall seconds.
+Usage: python bench/probe_scan.py [N] [IMAGEAI_PYTHON]   (default 2000, this Python)
+Needs Pillow (the `test` extra) and the `probe` extra (imageai 3, torch) under IMAGEAI_PYTHON.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -86,7 +89,7 @@ def child(python: str, code: str, data: Path, cwd: Path) -> dict:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    imageai_python = sys.argv[2] if len(sys.argv) > 2 else "/work/venvs/torch/bin/python"
+    imageai_python = sys.argv[2] if len(sys.argv) > 2 else sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         write_dataset(data, count)
@@ -94,6 +97,12 @@ def main() -> None:
         print(f"{count} JPEGs {SIZE[0]}x{SIZE[1]}, {megabytes:.0f} MiB, in an ImageAI 3 layout")
         scan = child(sys.executable, SCAN, data, ROOT)
         imageai = child(imageai_python, IMAGEAI, data, Path(tmp))
+        exe = str(Path(sys.executable).parent / "explain-error")
+        started = time.perf_counter()
+        verdict = subprocess.run([exe, "probe", "--data", str(data), "--device", "cpu", "--format", "json"],
+                                 capture_output=True, text=True)  # fmt: skip
+        verdict_s = time.perf_counter() - started
+        replay = json.loads(verdict.stdout)["replay"] if verdict.stdout.strip() else {}
     scan_rate = scan["images"] / scan["scan_s"]
     imageai_rate = imageai["images"] / imageai["getitem_s"]
     rss_mib = scan["rss_kib"] / 1024
@@ -104,6 +113,9 @@ def main() -> None:
     print(
         f"ImageAI 3:    {imageai_rate:10.0f} images/s  (__getitem__ {imageai['getitem_s']:.2f} s;"
         f" its __init__ decodes every image too: {imageai['init_s']:.2f} s)"
+    )
+    print(
+        f"whole verdict:  {verdict_s:.1f} s (probe --data, replay {replay.get('status')} on {replay.get('device')})"
     )
     print(
         f"speed-up {scan_rate / imageai_rate:.0f}x (target >= {TARGET_SPEEDUP}x), "
