@@ -146,12 +146,7 @@ def explain_command(
     finally:
         if not is_stdin:
             stream.close()
-    outcome = None
-    if data is not None and report.primary is not None:
-        from analyzer.probe.session import ProbeOptions
-
-        options = ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
-        report, outcome = _probe_primary(report, options)
+    report, outcome = _probe_if_asked(report, data, classes, config, batch_size, device, lr, no_replay)
     _write(report, fmt, outcome)
     return 1 if report.failures else 0
 
@@ -184,6 +179,26 @@ def _explain_many(paths: list[str], fmt: Format) -> int:
         for r in reports:
             _write(r, fmt)
     return 1 if any(r.failures for r in reports) else 0
+
+
+def _probe_if_asked(
+    report: Report,
+    data: Path | None,
+    classes: str | None,
+    config: Path | None,
+    batch_size: int | None,
+    device: Device,
+    lr: float | None,
+    no_replay: bool,
+) -> tuple[Report, ProbeOutcome | None]:
+    """With `--data`, the diagnoses of the failure that ended the run get their verdicts."""
+    if data is None or report.primary is None:
+        return report, None
+    from analyzer.probe.session import ProbeOptions
+
+    return _probe_primary(
+        report, ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
+    )
 
 
 def _probe_primary(report: Report, options: ProbeOptions) -> tuple[Report, ProbeOutcome]:
@@ -396,12 +411,7 @@ def run_command(
         code = runner.wait(child)
     if code == 0:
         return 0
-    outcome = None
-    if data is not None and report.primary is not None:
-        from analyzer.probe.session import ProbeOptions
-
-        options = ProbeOptions(data, classes, config, batch_size, device.value, lr, not no_replay)
-        report, outcome = _probe_primary(report, options)
+    report, outcome = _probe_if_asked(report, data, classes, config, batch_size, device, lr, no_replay)
     with (
         open(report_to, "w") if report_to else contextlib.nullcontext(sys.stderr) as out,
         contextlib.redirect_stdout(out),

@@ -31,3 +31,21 @@ def console_script() -> str:
     if found is None:
         pytest.skip("explain-error is not installed in this environment")
     return found
+
+
+def drain_pty(master: int, wait: float = 0.5) -> bytes:
+    """What a pseudo-terminal holds until it goes quiet for `wait` seconds or closes; closes it."""
+    import os
+    import select
+
+    seen = b""
+    while select.select([master], [], [], wait)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    return seen

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .conftest import ROOT, console_script
+from .conftest import ROOT, console_script, drain_pty
 
 EXE = console_script()
 EXAMPLE = next(
@@ -124,17 +124,7 @@ def test_quiet_turns_the_echo_off():
     )
     os.close(slave)
     proc.communicate(b"epoch 1/2 loss=0.52\n" + EXAMPLE.read_bytes())
-    seen = b""
-    while select.select([master], [], [], 0.2)[0]:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
-    assert b"loss=0.52" not in seen
+    assert b"loss=0.52" not in drain_pty(master, 0.2)
 
 
 def test_many_logs_json_jsonl_and_order(tmp_path):

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from .conftest import console_script
+from .conftest import console_script, drain_pty
 
 EXE = console_script()
 FAILING = (
@@ -83,15 +83,7 @@ def test_terminal_gets_a_terminal_and_ctrl_c_reaches_the_command(tmp_path):
     # a terminal's Ctrl-C signals its whole foreground process group: the wrapper and the command
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(timeout=20)
-    while select.select([master], [], [], 0.5)[0]:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
+    seen += drain_pty(master)
     assert b"child got SIGINT" in seen
     assert proc.returncode == 130
     assert b"KeyboardInterrupt" in seen

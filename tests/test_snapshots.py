@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import pty
-import select
 import subprocess
 
 import pytest
@@ -18,7 +17,7 @@ from analyzer.explain import explain_chunks
 from analyzer.render import json_format, line_format, rich_format, sarif_format
 from analyzer.ruleset import shipped_rules
 
-from .conftest import CORPUS, console_script
+from .conftest import CORPUS, console_script, drain_pty
 
 CASES = [
     "generated/torch-collate-size-mismatch-workers",
@@ -61,20 +60,8 @@ def _on_a_terminal(env: dict[str, str]) -> bytes:
     log = CORPUS / f"{CASES[0]}.log"
     proc = subprocess.Popen([console_script(), str(log)], stdout=slave, stderr=slave, env=env)
     os.close(slave)
-    out = b""
-    while True:
-        if select.select([master], [], [], 10)[0]:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        elif proc.poll() is not None:
-            break
+    out = drain_pty(master, 10)
     proc.wait(timeout=30)
-    os.close(master)
     return out
 
 
