@@ -403,9 +403,10 @@ def run_command(
     import contextlib
 
     from analyzer import runner
+
+    child = runner.start(list(ctx.args))  # first: the command runs while the pipeline loads
     from analyzer.explain import explain_chunks
 
-    child = runner.start(list(ctx.args))
     with runner.ignore_interrupts():
         report = explain_chunks(runner.relay(child), " ".join(ctx.args))
         code = runner.wait(child)
