@@ -176,3 +176,21 @@ def test_missing_torch_skips(tmp_path: Path) -> None:
     no_site.chmod(0o755)
     result = _replay(_folder_set(tmp_path / "data"), python=str(no_site))
     assert (result.status, result.reason) == ("skipped", PROBE_EXTRA)
+
+
+def test_imageai_tolerates_grey_rgba_and_mixed_sizes(tmp_path: Path) -> None:
+    """What the static checks call a warning under ImageAI 3, its own training step accepts."""
+    from PIL import Image
+
+    from analyzer.probe.checks import run_checks
+
+    root = _yolo_set(tmp_path / "data")  # widths 64, 80 and 96 already: mixed sizes
+    Image.open(root / "train/images/img_1.jpg").convert("L").save(root / "train/images/img_1.jpg")
+    Image.open(root / "train/images/img_2.jpg").convert("RGBA").save(root / "train/images/img_2.png")
+    (root / "train/images/img_2.jpg").unlink()
+    findings = run_checks(detect(root, ("car", "person")), "imageai")
+    quirks = {f.cause for f in findings}
+    assert {"data.image_channels", "data.image_size_mismatch"} <= quirks
+    assert all(f.severity == "warning" for f in findings if f.cause in quirks)
+    result = _replay(root, ("car", "person"))
+    assert result.status == "ok", (result.reason, result.error)
