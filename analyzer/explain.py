@@ -49,12 +49,18 @@ def headless_failure(region: Region) -> Traceback:
     )
 
 
+# A launcher's own error once a worker failed: the worker's failure, printed earlier, is the one.
+LAUNCHER_ERRORS = frozenset({"ChildFailedError", "CalledProcessError", "ProcessExitedException"})
+
+
 def primary_index(failures: list[Traceback]) -> int | None:
-    """The failure that ended the run: the last one not printed as `Exception ignored`."""
-    for i in range(len(failures) - 1, -1, -1):
-        if not failures[i].ignored:
-            return i
-    return len(failures) - 1 if failures else None
+    """The failure that ended the run: the last one not printed as `Exception ignored`, and not a
+    launcher's report of a worker whose own failure is in the log."""
+    candidates = [i for i, tb in enumerate(failures) if not tb.ignored] or list(range(len(failures)))
+    if not candidates:
+        return None
+    workers = [i for i in candidates if failures[i].exception.short_type not in LAUNCHER_ERRORS]
+    return (workers or candidates)[-1]
 
 
 @lru_cache(maxsize=1)

@@ -134,7 +134,8 @@ _STDLIB = re.compile(
 )
 _NOT_USER = re.compile(
     r"^<(frozen |__array_function__|string>|decorator-gen|makefun-gen)|[\\/]pkgs[\\/]|"
-    r"^(/usr/lib|/usr/local/lib|/opt/conda/lib)[\\/]",
+    r"^(/usr/lib|/usr/local/lib|/opt/conda/lib)[\\/]|"
+    r"[\\/](s?bin|Scripts)[\\/][\w.\-]+$",  # a console script's launcher: torchrun, accelerate
     re.I,
 )
 

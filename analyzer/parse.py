@@ -362,8 +362,14 @@ _MARKDOWN = Lazy(r"^(> ?|\*\*|`{3}\s*$)")
 _MD_LINK = Lazy(r"\[([^\]]+)\]\(https?://[^)]*\)")
 
 
+_RANK_PREFIX = Lazy(r"^(?:\[[\w.\-]{1,32}\]:)+ ?")
+
+
 def _unquote(text: str) -> str:
-    """A line as posted in a thread: drop a `> ` quote and `**` bold around the words."""
+    """A line as printed or posted: drop a launcher's `[rank0]: ` (torchrun: `[default0]:[rank0]: `),
+    a `> ` quote, and `**` bold around the words."""
+    if text[:1] == "[" and "]:" in text[:80]:
+        text = _RANK_PREFIX.sub("", text)
     if "](http" in text:
         text = _MD_LINK.sub(r"\1", text)
     if text[:1] in (">", "*", "`") and _MARKDOWN.match(text):

@@ -65,6 +65,7 @@ FORM_CHECKS = {
     "no_source_lines": lambda tb: any(f.code is None for f in _frames(tb)) or not _frames(tb),
     "ansi": lambda tb: "\x1b" not in tb.exception.message and all("\x1b" not in f.path for f in _frames(tb)),
     "standalone_exception": lambda tb: True,
+    "launcher_prefix": lambda tb: bool(tb.frames) and not tb.frames[0].path.startswith("["),
 }
 
 

@@ -23,6 +23,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_train.py "$@"
   run "$TORCH_PY" corpus/generators/torch_workers.py "$@"
   run "$TORCH_PY" corpus/generators/imageai_cases.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_distributed.py
 else
   echo "torch venv not found at $TORCH_PY: skipping torch/imageai/ipython generators" >&2
   status=1
