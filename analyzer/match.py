@@ -67,7 +67,11 @@ def log_text_of(tb: Traceback) -> str:
         parts.append(f"function {tb.tf_function}")
     parts += [f"{e.type}: {e.message}" for e in tb.exceptions()]
     parts += [f.function or "" for f in tb.native_frames]
-    parts += [f"frame: {path}" for path in frame_paths_of(tb)]
+    frames = list(tb.frames) + [f for link in tb.chain for f in link.frames]
+    parts += [f"frame: {f.path.replace(chr(92), '/')} in {f.function or '?'}" for f in frames]
+    if tb.frames and tb.frames[-1].code:
+        # the line that raised: a bare `assert` says there what it expected
+        parts.append(f"code: {tb.frames[-1].code}")
     return "\n".join(parts)
 
 

@@ -70,6 +70,8 @@ IPY_OLD_FRAME = Lazy(
     r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.pyx?|\S+\.py)"
     r" in (?P<func>[\w.<>]+)\(.*$"
 )
+# IPython 7 and Colab: `<ipython-input-49-9969...> in <module>`, without the arguments
+IPY_INPUT_FRAME = Lazy(r"^(?P<indent>)(?P<path><ipython-input-[^>]+>) in (?P<func>[\w.<>]+)\s*$")
 TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
@@ -124,7 +126,7 @@ MAX_MSG_LINES = 400
 
 
 def _frame_match(line: str) -> re.Match[str] | None:
-    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_EATEN):
+    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_INPUT_FRAME, IPY_EATEN):
         m = shape.match(line)
         if m:
             return m
@@ -484,7 +486,8 @@ def _in_message(
         return "INNER_EXC", "msg"
     if _LOG_LINE.match(text):
         return "MSG_END", "out"
-    if not tf_graph and not text[:1].isspace() and _exception_match(text, strict=True):
+    second = not tf_graph and not text[:1].isspace() and _exception_match(text, strict=True)
+    if second and re.split(r"\.|::", second.group("type"))[-1][:1].isupper():
         # a second exception line right below the first: a new bare failure
         return "MSG_END", "out"
     return "MSG", "msg"
@@ -556,7 +559,13 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
     kind = kind_hint
     if m.re is IPY_EATEN.compiled:
         path = "<ipython-input>"
-    if m.re in (IPY_CELL.compiled, IPY_FRAME.compiled, IPY_OLD_FRAME.compiled, IPY_EATEN.compiled):
+    if m.re in (
+        IPY_CELL.compiled,
+        IPY_FRAME.compiled,
+        IPY_OLD_FRAME.compiled,
+        IPY_INPUT_FRAME.compiled,
+        IPY_EATEN.compiled,
+    ):
         kind = "ipython"
     elif m.re is TF_OLD_FRAME.compiled:
         kind = "tf-user-code"
@@ -566,7 +575,11 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
         if cm is not None:
             if cm.group("arrow"):
                 snippet = (cm.group("code") or "").strip()
-                if line is None or m.re in (IPY_OLD_FRAME.compiled, IPY_EATEN.compiled):
+                if line is None or m.re in (
+                    IPY_OLD_FRAME.compiled,
+                    IPY_INPUT_FRAME.compiled,
+                    IPY_EATEN.compiled,
+                ):
                     line = int(cm.group("line"))
         elif snippet is None and not CARET.match(c):
             snippet = c.strip()
