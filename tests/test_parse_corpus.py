@@ -116,3 +116,15 @@ def test_user_frames_are_the_users_own():
         "/home/user/anaconda3/pkgs/torch/lib/x.py",
     ):
         assert not is_user_path(lib), lib
+
+
+def test_every_case_names_its_source_and_a_taxonomy_cause():
+    from analyzer.ruleset import CAUSES
+
+    from .conftest import ROOT
+
+    for name, _, label in CASES:
+        assert label.get("cause") in CAUSES, f"{name}: cause {label.get('cause')!r}"
+        assert all(c in CAUSES for c in label.get("also", [])), name
+        source = label.get("source", "")
+        assert source.startswith("https://") or (ROOT / source).is_file(), f"{name}: source {source!r}"
