@@ -282,8 +282,3 @@ class _Scanner:
 def find_regions(chunks: Iterable[bytes]) -> Iterator[Region]:
     """Every candidate failure region of the input, in order, without holding the input."""
     yield from _Scanner(decode_chunks(chunks)).regions()
-
-
-def regions_of_text(text: str) -> list[Region]:
-    """Regions of an in-memory text (tests, notebooks)."""
-    return list(find_regions([text.encode("utf-8", "replace")]))
