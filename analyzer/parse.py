@@ -213,8 +213,9 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
         if not stripped:
             if state == "msg" and not embedded:
                 nxt = _next_nonblank(lines, i)
+                ahead = _unquote(lines[nxt]) if nxt is not None else ""
                 goes_on = nxt is not None and (
-                    _MSG_GOES_ON.match(lines[nxt]) or open_message and not _starts_something(lines[nxt])
+                    _MSG_GOES_ON.match(ahead) or open_message and not _starts_something(ahead)
                 )
                 if not goes_on or msg_lines >= MAX_MSG_LINES:
                     state = "out"
@@ -263,7 +264,7 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
                 emit(kind, i, text)
                 i += 1
                 continue
-            if kind in ("MSG_END",):
+            if kind == "MSG_END":
                 kind = _structural(text)
         if state == "out_remote":
             emit("QUOTE", i, text)
