@@ -297,9 +297,9 @@ def rules_list(fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = List
 def rules_show(
     rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. torch.conv-input-channels")],
 ) -> int:
-    from analyzer.ruleset import shipped_rules
+    from analyzer.ruleset import load_rules
 
-    rule = next((r for r in shipped_rules() if r.id == rule_id), None)
+    rule = next((r for r in load_rules() if r.id == rule_id), None)  # from the files: with its examples
     if rule is None:
         raise InputError(f"no rule with id '{rule_id}' (see `explain-error rules list`)")
 

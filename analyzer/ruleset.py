@@ -248,8 +248,8 @@ def rule_from(data: dict[str, Any], path: str, anchors: Iterable[str]) -> Rule:
             Condition(c["pattern"], float(c["confidence"]), str(c.get("evidence", "")))
             for c in data.get("when", [])
         ),
-        examples=tuple(data["example"]),
-        near_misses=tuple(data["near_miss"]),
+        examples=tuple(data.get("example", ())),
+        near_misses=tuple(data.get("near_miss", ())),
         path=path,
         anchors=frozenset(anchors),
     )
@@ -304,7 +304,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def _cache_path(root: Path) -> Path:
@@ -339,8 +339,10 @@ def shipped_entries() -> list[RuleEntry]:
         ]
     except (OSError, ValueError, TypeError):
         pass
+    # what explaining needs: a rule's examples are for `rules check` and `rules show`, read from the files
     entries = [
-        (rule.path, _read(root.parent / rule.path, rule.path), sorted(rule.anchors)) for rule in load_rules()
+        (rule.path, _runtime_fields(_read(root.parent / rule.path, rule.path)), sorted(rule.anchors))
+        for rule in load_rules()
     ]
     try:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -349,6 +351,10 @@ def shipped_entries() -> list[RuleEntry]:
     except (OSError, TypeError, ValueError):
         pass  # a read-only temp directory only costs the validation on every run
     return entries
+
+
+def _runtime_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("example", "near_miss")}
 
 
 @lru_cache(maxsize=1)
