@@ -167,8 +167,32 @@ class _Line:
     number: int
 
 
+_HEADER_TEXT = "Traceback (most recent call last):"
+_IPY_TYPE_PREFIX = re.compile(r"[\w.]+\s+")
+
+
+def strip_log_prefix(lines: Sequence[str]) -> Sequence[str]:
+    """Lines of a log whose collector prefixed each one (`2024-05-01T12:00:00Z `, `[12:00:01] `,
+    `INFO:root: `): the prefix of the traceback header, with its numbers free to change, is
+    removed from every line that starts with it."""
+    for text in lines:
+        at = text.find(_HEADER_TEXT)
+        if at <= 0:
+            continue
+        prefix = text[:at]
+        # a collector's prefix has a time, a level or a source in it (digits, brackets, colons);
+        # `Original `, `  + Exception Group ` and IPython's `ValueError   ` belong to the header
+        stamped = any(c.isdigit() or c in "[]:|" for c in prefix)
+        if not stamped or len(prefix) > 80 or prefix[-1].isalnum() or _IPY_TYPE_PREFIX.fullmatch(prefix):
+            return lines
+        shape = re.compile("^" + re.sub(r"\d+", r"\\d+", re.escape(prefix)))
+        return [shape.sub("", line, count=1) for line in lines]
+    return lines
+
+
 def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     """Give each line of a region its kind (a grammar terminal); blank lines are dropped."""
+    lines = strip_log_prefix(lines)
     out: list[_Line] = []
     state = "out"  # out | tb | msg
     group = False

@@ -66,6 +66,7 @@ FORM_CHECKS = {
     "ansi": lambda tb: "\x1b" not in tb.exception.message and all("\x1b" not in f.path for f in _frames(tb)),
     "standalone_exception": lambda tb: True,
     "launcher_prefix": lambda tb: bool(tb.frames) and not tb.frames[0].path.startswith("["),
+    "log_prefix": lambda tb: bool(tb.frames) and tb.frames[0].path.startswith("/"),
 }
 
 
