@@ -324,6 +324,8 @@ def rules_check(
         print(p)
     unanchored = [r.id for r in rules if not r.anchors]
     print(f"{len(rules)} rules, {len(problems)} problems, {len(unanchored)} without an index word")
+    if unanchored:
+        print("  tried on every trace: " + ", ".join(sorted(unanchored)))
     return 1 if problems else 0
 
 

@@ -60,6 +60,9 @@ class Lazy:
 TB_HEADER = Lazy(r"^\s*Traceback \(most recent call last\):?\s*$")
 IPY_HEADER = Lazy(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
 GROUP_HEADER = Lazy(r"^\s*\+?\s*Exception Group Traceback \(most recent call last\):\s*$")
+OLD_WORKER = Lazy(
+    r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Interrupt)): Traceback \(most recent call last\):$"
+)
 ORIG_HEADER = Lazy(r"^\s*Original Traceback \(most recent call last\):\s*$")
 CAUSE = Lazy(r"^\s*The above exception was the direct cause of the following exception:")
 CONTEXT = Lazy(r"^\s*During handling of the above exception, another exception occurred:")
@@ -68,10 +71,12 @@ IPY_FRAME = Lazy(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P
 IPY_CELL = Lazy(r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_OLD_FRAME = Lazy(
     r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.pyx?|\S+\.py)"
-    r" in (?P<func>[\w.<>]+)\(.*$"
+    r" in (?P<func><cell line: \d+>|[\w.<>]+)\(.*$"
 )
 # IPython 7 and Colab: `<ipython-input-49-9969...> in <module>`, without the arguments
-IPY_INPUT_FRAME = Lazy(r"^(?P<indent>)(?P<path><ipython-input-[^>]+>) in (?P<func>[\w.<>]+)\s*$")
+IPY_INPUT_FRAME = Lazy(
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
+)
 TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
@@ -180,6 +185,8 @@ def strip_log_prefix(lines: Sequence[str]) -> Sequence[str]:
         if at <= 0:
             continue
         prefix = text[:at]
+        if OLD_WORKER.match(text.strip()):
+            continue  # PyTorch < 1.0's `TypeError: Traceback (most recent call last):`, not a prefix
         # a collector's prefix has a time, a level or a source in it (digits, brackets, colons);
         # `Original `, `  + Exception Group ` and IPython's `ValueError   ` belong to the header
         stamped = any(c.isdigit() or c in "[]:|" for c in prefix)
@@ -355,6 +362,12 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             emit("CARET", i, text)
         elif state == "tb" and (text[0].isspace() or ipython_frame and IPY_CODE.match(text)):
             emit("CODE", i, text)
+        elif state == "tb" and text.endswith(":") and OLD_WORKER.match(text):
+            # PyTorch < 1.0 re-raised a worker's failure as `TypeError: Traceback (most recent ...`:
+            # the worker's own traceback follows, as with today's `Original Traceback`
+            emit("EXC", i, OLD_WORKER.sub(r"\g<type>: (in a DataLoader worker)", text))
+            emit("ORIG_HEADER", i, "Original Traceback (most recent call last):")
+            ipython_frame = False
         elif _exception_match(text, strict=state not in ("tb", "chain")):
             emit("EXC", i, text)
             state = "msg"
@@ -386,19 +399,23 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
 
 
 _MARKDOWN = Lazy(r"^(> ?|\*\*|`{3}\s*$)")
-_MD_LINK = Lazy(r"\[([^\]]+)\]\(https?://[^)]*\)")
+_MD_LINK = Lazy(r"\[([^\]]+)\]\((?:https?|vscode-notebook-cell|vscode-[\w-]+|file)[:+][^)]*\)")
 
 
+# an exception line posted inside double quotes: `"RuntimeError: ..."`
+_QUOTED_EXCEPTION = Lazy(r'^"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning): .*"\s*$')
 _RANK_PREFIX = Lazy(r"^(?:\[[\w.\-]{1,32}\]:)+ ?")
 
 
 def _unquote(text: str) -> str:
     """A line as printed or posted: drop a launcher's `[rank0]: ` (torchrun: `[default0]:[rank0]: `),
-    a `> ` quote, and `**` bold around the words."""
+    a `> ` quote, `**` bold around the words, and double quotes around an exception line."""
     if text[:1] == "[" and "]:" in text[:80]:
         text = _RANK_PREFIX.sub("", text)
-    if "](http" in text:
+    if "](" in text:
         text = _MD_LINK.sub(r"\1", text)
+    if text[:1] == '"' and _QUOTED_EXCEPTION.match(text):
+        text = text.strip()[1:-1]
     if text[:1] in (">", "*", "`") and _MARKDOWN.match(text):
         if text.startswith(">"):
             text = text[2:] if text.startswith("> ") else text[1:]
@@ -703,6 +720,12 @@ class _ToModel(Transformer):
             elif isinstance(item, tuple) and item[0] in ("worker", "remote"):
                 exc.inner = item
                 exc.last = max(exc.last, item[1].last)
+        if not exc.ops:
+            # node references inside the message itself: TF1's `... [[node x (defined at ...`, or a
+            # node block whose exception line was not copied
+            for text in exc.message_lines:
+                if "[[" in text:
+                    exc.ops.extend(nm.group("node") or nm.group("node2") for nm in NODE_REF.finditer(text))
         return exc
 
     def _link(self, items: list, meta: Any) -> _Link:

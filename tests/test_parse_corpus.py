@@ -59,7 +59,7 @@ FORM_CHECKS = {
         or any("Graph execution error" in link.exception.message for link in tb.chain)
     ),
     "windows_paths": lambda tb: (
-        any(re.match(r"^[A-Za-z]:[\\/]|\\", f.path) for f in _frames(tb)) or not _frames(tb)
+        any(re.match(r"^[A-Za-z]:[\\/]", f.path) or "\\" in f.path for f in _frames(tb)) or not _frames(tb)
     ),
     "paths_with_spaces": lambda tb: any(" " in f.path for f in _frames(tb)) or not _frames(tb),
     "no_source_lines": lambda tb: any(f.code is None for f in _frames(tb)) or not _frames(tb),
@@ -131,3 +131,40 @@ def test_every_case_names_its_source_and_a_taxonomy_cause():
         assert all(c in CAUSES for c in label.get("also", [])), name
         source = label.get("source", "")
         assert source.startswith("https://") or (ROOT / source).is_file(), f"{name}: source {source!r}"
+
+
+def _primary(case: str):
+    from .conftest import ROOT
+
+    report = explain_chunks([(ROOT / "corpus" / "cases" / case).with_suffix(".log").read_bytes()], case)
+    return report.failures[report.primary].traceback
+
+
+def test_pytorch_0x_worker_traceback_is_the_inner_failure():
+    # `TypeError: Traceback (most recent call last):` then the worker's frames (PyTorch < 1.0)
+    tb = _primary("public/pytorch-dataset-pil-image-no-totensor-collate")
+    assert tb.exception.short_type == "TypeError"
+    assert tb.exception.message.startswith("batch must contain tensors")
+    assert any(f.function == "_worker_loop" for f in tb.frames)
+
+
+def test_vscode_notebook_links_are_read_through():
+    # `Cell In[11], [line 13](vscode-notebook-cell:...)` and `---> [13](vscode-notebook-cell:...) code`
+    tb = _primary("public/pytorch-course-multiclass-one-output-unit-device-assert")
+    cells = [f for f in tb.frames if f.path.startswith("Cell In")]
+    assert [f.line for f in cells] == [13, 2]
+    assert cells[0].code and "accuracy_cal" in cells[0].code
+
+
+def test_colab_cell_line_function_and_quoted_exception_line():
+    tb = _primary("public/sam-finetune-grayscale-patch-processor-ndim")
+    assert tb.frames[0].path.startswith("<ipython-input-18") and tb.frames[0].function == "<cell line: 1>"
+    tb = _primary("public/joint-bilateral-test-missing-batch-dim")
+    assert tb.exception.short_type == "RuntimeError" and tb.exception.message.endswith("instead")
+
+
+def test_node_references_inside_a_message_are_ops():
+    assert _primary("public/tf-xent-logits-batch-doubled-wrong-flatten").ops == (
+        "softmax_cross_entropy_loss/xentropy",
+    )
+    assert "conv2d/Conv2D" in _primary("public/keras-yolov3-modelset-cudnn-runtime-version-mismatch").ops
