@@ -69,7 +69,9 @@ def primary_index(failures: list[Traceback]) -> int | None:
 def shipped_index() -> RuleIndex:
     entries = shipped_entries()
     return RuleIndex(
-        [frozenset(e[2]) for e in entries], lambda i: rule_from(entries[i][1], entries[i][0], entries[i][2])
+        [frozenset(e[2]) for e in entries],
+        lambda i: rule_from(entries[i][1], entries[i][0], entries[i][2]),
+        [frozenset(e[1].get("exception", ())) for e in entries],
     )
 
 

@@ -21,7 +21,14 @@ class RuleIndex:
     A rule is built from its data only when a trace holds its word: most never are.
     """
 
-    def __init__(self, anchors: Sequence[frozenset[str]], make: Callable[[int], Rule]) -> None:
+    def __init__(
+        self,
+        anchors: Sequence[frozenset[str]],
+        make: Callable[[int], Rule],
+        exceptions: Sequence[frozenset[str]] | None = None,
+    ) -> None:
+        # the exception types each rule accepts (empty: any), to pass over rules before building them
+        self._exceptions = tuple(exceptions) if exceptions is not None else ()
         by_word: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
         for i, words in enumerate(anchors):
@@ -38,7 +45,7 @@ class RuleIndex:
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         rules = tuple(rules)
-        return cls([r.anchors for r in rules], rules.__getitem__)
+        return cls([r.anchors for r in rules], rules.__getitem__, [frozenset(r.exception) for r in rules])
 
     def _rule(self, i: int) -> Rule:
         rule = self._built.get(i)
@@ -51,12 +58,16 @@ class RuleIndex:
         """Rules without an index word: tried on every trace."""
         return [self._rule(i) for i in self._always]
 
-    def candidates(self, words: set[str]) -> list[Rule]:
+    def candidates(self, words: set[str], types: set[str] | None = None) -> list[Rule]:
+        """Rules whose index word is among `words` (or that have none), and, when the trace's
+        exception types are given, that accept one of them (an untyped exception accepts all)."""
         found = list(self._always)
         for word in words:
             hit = self._by_word.get(word)
             if hit:
                 found.extend(hit)
+        if types is not None and "" not in types and self._exceptions:
+            found = [i for i in found if not self._exceptions[i] or self._exceptions[i] & types]
         return [self._rule(i) for i in found]
 
 
@@ -190,10 +201,13 @@ def _specificity(rule: Rule) -> int:
 def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
     """Ranked diagnoses for one traceback: best first, one per cause."""
     log_text = log_text_of(tb)
-    words = {w.lower() for w in _WORD.findall(log_text)}
+    exceptions = tb.exceptions()
+    # a rule's index word comes from its message pattern, which only ever meets exception lines
+    words = {w.lower() for e in exceptions for w in _WORD.findall(f"{e.type}: {e.message}")}
+    types = {e.short_type for e in exceptions}
     frame_paths = frame_paths_of(tb)
     found: list[tuple[float, int, str, Diagnosis]] = []
-    for rule in index.candidates(words):
+    for rule in index.candidates(words, types):
         d = apply_rule(rule, tb, log_text, frame_paths)
         if d is not None:
             found.append((-d.confidence, -_specificity(rule), rule.id, d))

@@ -40,6 +40,18 @@ def test_index_words_keep_matching_flat():
     assert len(index.always) <= len(RULES) // 10, [r.id for r in index.always]
 
 
+def test_candidates_are_passed_over_by_exception_type_before_building():
+    index = RuleIndex.build(RULES)
+    words = {"expects", "each", "tensor", "equal", "size", "stack"}
+    typed = index.candidates(words, {"RuntimeError"})
+    assert "torch.collate-stack-size" in {r.id for r in typed}
+    assert all(not r.exception or "RuntimeError" in r.exception for r in typed)
+    # a KeyError rule with no index word is not a candidate for a RuntimeError...
+    assert "python.pycocotools-missing-key" not in {r.id for r in typed}
+    # ...but an exception whose type was not printed accepts every rule
+    assert "python.pycocotools-missing-key" in {r.id for r in index.candidates(words, {"", "RuntimeError"})}
+
+
 GOOD = """
 id = "x.rule"
 cause = "data.dtype"
