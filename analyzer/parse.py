@@ -75,7 +75,7 @@ IPY_OLD_FRAME = Lazy(
 )
 # IPython 7 and Colab: `<ipython-input-49-9969...> in <module>`, without the arguments
 IPY_INPUT_FRAME = Lazy(
-    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|(?:[A-Za-z]:)?[\\/~]\S*?\.pyx?) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
 )
 TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
@@ -212,6 +212,7 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     embedded = False
     open_message = False  # the exception line announces more below a blank line
     ipython_frame = False  # the last frame is IPython's: its code lines are numbered
+    file_indent = 0  # how far the last `File` line was indented
     detected = False  # inside TensorFlow's `Detected at node ... defined at` frame list
     call_stack = False
     remote_depth = 0
@@ -276,6 +277,8 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             kind, state = _in_message(text, kind, after_msg_file, call_stack, detected, tf_graph)
             after_msg_file = kind == "MSG_FILE"
             detected = kind in ("DETECTED", "MSG_FILE", "MSG_CODE") and (detected or kind == "DETECTED")
+            if kind == "MSG" and text.lstrip().startswith("The op is created at"):
+                detected = True  # XLA's list of the frames that created the op: part of the message
             if kind == "CALL_STACK":
                 call_stack = True
             elif kind != "CALL_NAME":
@@ -353,6 +356,7 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
         ):
             emit("FILE", i, text)
             ipython_frame = PY_FRAME.match(text) is None
+            file_indent = len(text) - len(text.lstrip())
             state = "tb"
         elif state == "tb" and TF_OLD_FRAME.match(text):
             emit("FILE", i, text)
@@ -360,6 +364,18 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             emit("REPEAT", i, text)
         elif state == "tb" and CARET.match(text):
             emit("CARET", i, text)
+        elif (
+            state == "tb"
+            and text[0].isspace()
+            and len(text) - len(text.lstrip()) <= file_indent
+            and _exception_match(stripped, strict=True)
+        ):
+            # an exception line indented like its frames (Keras' `in user code:` block pasted
+            # without its head): code lines sit deeper than their `File` line
+            emit("EXC", i, stripped)
+            state = "msg"
+            msg_lines = 0
+            open_message = False
         elif state == "tb" and (text[0].isspace() or ipython_frame and IPY_CODE.match(text)):
             emit("CODE", i, text)
         elif state == "tb" and text.endswith(":") and OLD_WORKER.match(text):
@@ -383,6 +399,8 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             open_message = False
         elif state == "tb":
             emit("RAW", i, text)
+        elif state == "chain" and stripped in ("...", "[...]", "…"):
+            pass  # the poster cut the next traceback short: its exception line follows
         elif state == "chain":
             emit("NOISE", i, text)
             if out[-2].kind in ("CAUSE", "CONTEXT"):
