@@ -322,7 +322,7 @@ def rules_check(
     problems = [p for r in rules for p in run_examples(r)]
     for p in problems:
         print(p)
-    unanchored = [r.id for r in rules if not r.anchors]
+    unanchored = [r.id for r in rules if not r.anchors and not r.fallback]
     print(f"{len(rules)} rules, {len(problems)} problems, {len(unanchored)} without an index word")
     if unanchored:
         print("  tried on every trace: " + ", ".join(sorted(unanchored)))

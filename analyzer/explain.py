@@ -11,7 +11,7 @@ from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules
 from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
 from analyzer.parse import NODE_REF, detect_framework, parse_region
-from analyzer.ruleset import rule_from, shipped_entries
+from analyzer.ruleset import rule_from, shipped_tables
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
 HEADLESS_LINES = 40
@@ -67,11 +67,9 @@ def primary_index(failures: list[Traceback]) -> int | None:
 
 @lru_cache(maxsize=1)
 def shipped_index() -> RuleIndex:
-    entries = shipped_entries()
+    t = shipped_tables()
     return RuleIndex(
-        [frozenset(e[2]) for e in entries],
-        lambda i: rule_from(entries[i][1], entries[i][0], entries[i][2]),
-        [frozenset(e[1].get("exception", ())) for e in entries],
+        t.anchors, lambda i: rule_from(t.data(i), t.paths[i], t.anchors[i]), t.exceptions, t.fallback
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import NamedTuple
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
 from analyzer.ruleset import TEMPLATE_FIELD, Rule
@@ -23,29 +23,40 @@ class RuleIndex:
 
     def __init__(
         self,
-        anchors: Sequence[frozenset[str]],
+        anchors: Sequence[Collection[str]],
         make: Callable[[int], Rule],
-        exceptions: Sequence[frozenset[str]] | None = None,
+        exceptions: Sequence[Collection[str]] | None = None,
+        fallback: Sequence[bool] | None = None,
     ) -> None:
         # the exception types each rule accepts (empty: any), to pass over rules before building them
         self._exceptions = tuple(exceptions) if exceptions is not None else ()
+        self._anchors = tuple(anchors)
         by_word: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
+        fallbacks: list[int] = []
         for i, words in enumerate(anchors):
-            if words:
+            if fallback is not None and fallback[i]:
+                fallbacks.append(i)  # the last tier: built only for a failure nothing else explains
+            elif words:
                 # the rarest-looking (longest) word is enough: every match holds all of them
                 by_word[max(words, key=lambda w: (len(w), w))].append(i)
             else:
                 always.append(i)
         self._by_word = {w: tuple(ids) for w, ids in by_word.items()}
         self._always = tuple(always)
+        self._fallbacks = tuple(fallbacks)
         self._make = make
         self._built: dict[int, Rule] = {}
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         rules = tuple(rules)
-        return cls([r.anchors for r in rules], rules.__getitem__, [frozenset(r.exception) for r in rules])
+        return cls(
+            [r.anchors for r in rules],
+            rules.__getitem__,
+            [frozenset(r.exception) for r in rules],
+            [r.fallback for r in rules],
+        )
 
     def _rule(self, i: int) -> Rule:
         rule = self._built.get(i)
@@ -65,9 +76,19 @@ class RuleIndex:
         for word in words:
             hit = self._by_word.get(word)
             if hit:
-                found.extend(hit)
+                # every word of a rule's message must be in the text: checked before compiling it
+                found.extend(i for i in hit if all(w in words for w in self._anchors[i]))
+        return self._typed(found, types)
+
+    def fallbacks(self, types: set[str] | None = None) -> list[Rule]:
+        """Rules that read only the words of a message: tried when no other rule fires."""
+        return self._typed(list(self._fallbacks), types)
+
+    def _typed(self, found: list[int], types: set[str] | None) -> list[Rule]:
         if types is not None and "" not in types and self._exceptions:
-            found = [i for i in found if not self._exceptions[i] or self._exceptions[i] & types]
+            found = [
+                i for i in found if not self._exceptions[i] or any(t in types for t in self._exceptions[i])
+            ]
         return [self._rule(i) for i in found]
 
 
@@ -112,8 +133,7 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
     return None
 
 
-@dataclass(frozen=True)
-class Fired:
+class Fired(NamedTuple):
     """What a rule found in a traceback: the exception it matched and the values it captured."""
 
     exception: ExceptionInfo
@@ -211,6 +231,11 @@ def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
         d = apply_rule(rule, tb, log_text, frame_paths)
         if d is not None:
             found.append((-d.confidence, -_specificity(rule), rule.id, d))
+    if not found:
+        for rule in index.fallbacks(types):
+            d = apply_rule(rule, tb, log_text, frame_paths)
+            if d is not None:
+                found.append((-d.confidence, -_specificity(rule), rule.id, d))
     found.sort(key=lambda t: t[:3])
     best: dict[str, Diagnosis] = {}
     for *_, d in found:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -165,11 +165,15 @@ def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
 # --- the line lexer --------------------------------------------------------------------------
 
 
-@dataclass
+# the lexer's and builder's own records are plain slotted classes: a dataclass costs about a
+# millisecond of start-up each, and these are never compared or printed
 class _Line:
-    kind: str
-    text: str
-    number: int
+    __slots__ = ("kind", "text", "number")
+
+    def __init__(self, kind: str, text: str, number: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.number = number
 
 
 _HEADER_TEXT = "Traceback (most recent call last):"
@@ -585,28 +589,43 @@ def get_parser() -> Lark:
 # --- tree to model ------------------------------------------------------------------------------
 
 
-@dataclass
 class _Exc:
-    type: str
-    message_lines: list[str]
-    frames: list[Frame]
-    inner: tuple[str, _Link] | None = None
-    inner_exc: list[ExceptionInfo] = field(default_factory=list)
-    ops: list[str] = field(default_factory=list)
-    tf_function: str | None = None
-    native: list[Frame] = field(default_factory=list)
-    first: int = 0
-    last: int = 0
+    __slots__ = ("type", "message_lines", "frames", "inner", "inner_exc", "ops", "tf_function", "native")
+    __slots__ += ("first", "last")
+
+    def __init__(
+        self, type: str, message_lines: list[str], frames: list[Frame], first: int = 0, last: int = 0
+    ) -> None:
+        self.type = type
+        self.message_lines = message_lines
+        self.frames = frames
+        self.inner: tuple[str, _Link] | None = None
+        self.inner_exc: list[ExceptionInfo] = []
+        self.ops: list[str] = []
+        self.tf_function: str | None = None
+        self.native: list[Frame] = []
+        self.first = first
+        self.last = last
 
 
-@dataclass
 class _Link:
-    exc: _Exc
-    frames: list[Frame]
-    raw: list[str]
-    first: int
-    last: int
-    parts: list[_Link] = field(default_factory=list)
+    __slots__ = ("exc", "frames", "raw", "first", "last", "parts")
+
+    def __init__(
+        self,
+        exc: _Exc,
+        frames: list[Frame],
+        raw: list[str],
+        first: int,
+        last: int,
+        parts: list[_Link] | None = None,
+    ) -> None:
+        self.exc = exc
+        self.frames = frames
+        self.raw = raw
+        self.first = first
+        self.last = last
+        self.parts: list[_Link] = parts if parts is not None else []
 
 
 def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:

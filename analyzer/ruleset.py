@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import re
+import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from analyzer.errors import RuleError
 
@@ -95,6 +96,7 @@ class Rule:
     near_misses: tuple[dict[str, Any], ...]
     path: str
     anchors: frozenset[str] = field(default=frozenset())  # words one of which the text must hold
+    fallback: bool = False  # tried only when no other rule explains the failure
 
     @cached_property
     def message(self) -> re.Pattern[str] | None:
@@ -127,6 +129,7 @@ _FIELDS = {
     "probes": list,
     "references": list,
     "when": list,
+    "fallback": bool,
     "example": list,
     "near_miss": list,
 }
@@ -252,6 +255,7 @@ def rule_from(data: dict[str, Any], path: str, anchors: Iterable[str]) -> Rule:
         near_misses=tuple(data.get("near_miss", ())),
         path=path,
         anchors=frozenset(anchors),
+        fallback=bool(data.get("fallback", False)),
     )
 
 
@@ -304,7 +308,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "5"
 
 
 def _cache_path(root: Path) -> Path:
@@ -322,35 +326,61 @@ def _cache_path(root: Path) -> Path:
     key = "".join(parts).encode()
     # two checksums of the listing: a key, not a secret (hashlib costs more start-up than it is worth)
     digest = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
-    return Path(tempfile.gettempdir()) / f"explain-error-rules-{digest}.json"
+    # marshal, not JSON: the cache is read on every run and marshal reads it several times faster;
+    # the Python version is in the name because marshal's format may change between versions
+    version = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return Path(tempfile.gettempdir()) / f"explain-error-rules-{digest}-{version}.marshal"
 
 
 RuleEntry = tuple[str, dict[str, Any], list[str]]  # path, validated data, index words
 
 
+class RuleTables(NamedTuple):
+    """What matching needs to pick candidate rules, without reading any rule: per rule, its path,
+    index words, exception types and tier; each rule's data stays marshalled until it is built."""
+
+    paths: tuple[str, ...]
+    anchors: tuple[tuple[str, ...], ...]
+    exceptions: tuple[tuple[str, ...], ...]
+    fallback: tuple[bool, ...]
+    blobs: tuple[bytes, ...]
+
+    def data(self, i: int) -> dict[str, Any]:
+        return marshal.loads(self.blobs[i])  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=1)
-def shipped_entries() -> list[RuleEntry]:
-    """The shipped rules' data, validated once, then read from a cache: start-up stays light."""
+def shipped_tables() -> RuleTables:
+    """The shipped rules, validated once, then read from a cache: start-up stays light."""
     root = rules_dir()
     cache = _cache_path(root)
     try:
-        return [
-            (path, data, anchors) for path, data, anchors in json.loads(cache.read_text(encoding="utf-8"))
-        ]
-    except (OSError, ValueError, TypeError):
+        return RuleTables._make(marshal.loads(cache.read_bytes()))
+    except (OSError, ValueError, TypeError, EOFError):
         pass
     # what explaining needs: a rule's examples are for `rules check` and `rules show`, read from the files
-    entries = [
-        (rule.path, _runtime_fields(_read(root.parent / rule.path, rule.path)), sorted(rule.anchors))
-        for rule in load_rules()
-    ]
+    rules = load_rules()
+    datas = [_runtime_fields(_read(root.parent / rule.path, rule.path)) for rule in rules]
+    tables = RuleTables(
+        paths=tuple(rule.path for rule in rules),
+        anchors=tuple(tuple(sorted(rule.anchors)) for rule in rules),
+        exceptions=tuple(tuple(sorted(rule.exception)) for rule in rules),
+        fallback=tuple(rule.fallback for rule in rules),
+        blobs=tuple(marshal.dumps(d) for d in datas),
+    )
     try:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entries), encoding="utf-8")
+        tmp.write_bytes(marshal.dumps(tuple(tables)))
         os.replace(tmp, cache)
     except (OSError, TypeError, ValueError):
         pass  # a read-only temp directory only costs the validation on every run
-    return entries
+    return tables
+
+
+def shipped_entries() -> list[RuleEntry]:
+    """Every shipped rule's path, runtime data and index words."""
+    t = shipped_tables()
+    return [(t.paths[i], t.data(i), list(t.anchors[i])) for i in range(len(t.paths))]
 
 
 def _runtime_fields(data: dict[str, Any]) -> dict[str, Any]:
