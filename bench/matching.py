@@ -6,6 +6,7 @@ Usage: python bench/matching.py
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from dataclasses import replace
@@ -23,7 +24,15 @@ def variant(rule, n: int):
     """A rule of the same shape that keys on another library's wording (a word no trace holds)."""
     word = "".join(WORDS[int(d)] for d in f"{n:04d}")
     source = rule.message_source or "failed"
-    return replace(rule, id=f"{rule.id}-v{n}", message_source=f"{word} {source}", anchors=frozenset({word}))
+    flags = re.match(r"\(\?[a-zA-Z]+\)", source)  # inline flags must stay at the start
+    head = flags.group(0) if flags else ""
+    return replace(
+        rule,
+        id=f"{rule.id}-v{n}",
+        message_source=f"{head}{word} {source[len(head) :]}",
+        anchors=frozenset({word}),
+        fallback=False,
+    )
 
 
 def per_trace_us(index: RuleIndex, traces, rounds: int = 5) -> float:
