@@ -124,7 +124,8 @@ _MSG_GOES_ON = Lazy(
     r"Original stack trace|Stack trace|Exception raised from|frame #|Additional GRPC|"
     r"Received a label value|\(\d+\) [A-Z_]+:|\d+ root error|\d+ successful operations|"
     r"\d+ derived errors|Hint|Note|Consider|If you|You can|Please|Compile with|"
-    r"For debugging consider|CUDA kernel errors|Traceback|\"\"\")"
+    r"For debugging consider|CUDA kernel errors|Traceback|\"\"\"|from user code:|Set TORCHDYNAMO_VERBOSE|"
+    r"For more details about this graph break|config=\{)"
 )
 _STRUCTURAL_OUT = ("TB_HEADER", "IPY_HEADER", "GROUP_HEADER", "SIGNAL", "TERMINATE", "IGNORED")
 MAX_MSG_LINES = 400
@@ -280,9 +281,12 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
         if state == "msg":
             kind, state = _in_message(text, kind, after_msg_file, call_stack, detected, tf_graph)
             after_msg_file = kind == "MSG_FILE"
-            detected = kind in ("DETECTED", "MSG_FILE", "MSG_CODE") and (detected or kind == "DETECTED")
-            if kind == "MSG" and text.lstrip().startswith("The op is created at"):
-                detected = True  # XLA's list of the frames that created the op: part of the message
+            detected = (
+                kind in ("DETECTED", "MSG_FILE", "MSG_CODE") or detected and CARET.match(text) is not None
+            ) and (detected or kind == "DETECTED")
+            if kind == "MSG" and text.lstrip().startswith(("The op is created at", "from user code:")):
+                # frames listed inside the message (XLA's op creation, torch.compile's user code)
+                detected = True
             if kind == "CALL_STACK":
                 call_stack = True
             elif kind != "CALL_NAME":
