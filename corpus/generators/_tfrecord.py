@@ -388,17 +388,28 @@ def run_case(case: Case, source: str) -> bool:
 
 
 def main(cases: list, source_file: str):
+    """Run the cases named on the command line (all by default): `NAME ...`, `-k TEXT` (names
+    containing it), `-j N` (cases at once), `--out DIR` (default corpus/cases/generated)."""
+    global OUT_DIR
+    import argparse
+    import concurrent.futures as cf
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("names", nargs="*", help="only these cases")
+    ap.add_argument("-k", default="", help="only cases whose name contains this")
+    ap.add_argument("-j", type=int, default=1)
+    ap.add_argument("--out", default=str(OUT_DIR), help="where to write NAME.log + NAME.toml")
+    args = ap.parse_args()
+    OUT_DIR = Path(args.out)  # run_case writes there
     source = "corpus/generators/" + Path(source_file).name
-    only = set(sys.argv[1:])
-    failed = []
-    names = set()
-    for c in cases:
-        assert c.name not in names, f"duplicate case name {c.name}"
-        names.add(c.name)
-        if only and c.name not in only:
-            continue
-        if not run_case(c, source):
-            failed.append(c.name)
+    names = [c.name for c in cases]
+    dup = {n for n in names if names.count(n) > 1}
+    assert not dup, f"duplicate case names {sorted(dup)}"
+    todo = [c for c in cases if (not args.names or c.name in args.names) and args.k in c.name]
+    with cf.ThreadPoolExecutor(max(1, args.j)) as ex:
+        results = dict(zip([c.name for c in todo], ex.map(lambda c: run_case(c, source), todo)))
+    failed = [n for n, ok in results.items() if not ok]
+    print(f"{len(todo) - len(failed)}/{len(todo)} cases written to {args.out}")
     if failed:
         print("failed:", " ".join(failed))
         sys.exit(1)

@@ -16,8 +16,6 @@ Run:  /work/venvs/tf/bin/python corpus/generators/keras_more2.py [--out DIR] [-j
 Written as a held-out measure: the cases were generated into a separate folder
 and scored before any rule was looked at or written for them.
 """
-import argparse
-import concurrent.futures as cf
 import sys
 from pathlib import Path
 
@@ -983,28 +981,5 @@ CASES += [
 ]
 
 
-# ---------------------------------------------------------------- runner
-def run(cases: list, source_file: str):
-    ap = argparse.ArgumentParser()
-    ap.add_argument("names", nargs="*", help="only these cases")
-    ap.add_argument("-k", default="", help="only cases whose name contains this")
-    ap.add_argument("-j", type=int, default=1)
-    ap.add_argument("--out", default=str(_tfrecord.OUT_DIR), help="where to write NAME.log + NAME.toml")
-    args = ap.parse_args()
-    _tfrecord.OUT_DIR = Path(args.out)       # run_case writes there
-    source = "corpus/generators/" + Path(source_file).name
-    names = [c.name for c in cases]
-    dup = {n for n in names if names.count(n) > 1}
-    assert not dup, f"duplicate case names {sorted(dup)}"
-    todo = [c for c in cases if (not args.names or c.name in args.names) and args.k in c.name]
-    with cf.ThreadPoolExecutor(max(1, args.j)) as ex:
-        results = dict(zip([c.name for c in todo], ex.map(lambda c: _tfrecord.run_case(c, source), todo)))
-    failed = [n for n, ok in results.items() if not ok]
-    print(f"{len(todo) - len(failed)}/{len(todo)} cases written to {args.out}")
-    if failed:
-        print("failed:", " ".join(failed))
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    run(CASES, __file__)
+    _tfrecord.main(CASES, __file__)
