@@ -54,7 +54,7 @@ class RuleIndex:
         return cls(
             [r.anchors for r in rules],
             rules.__getitem__,
-            [frozenset(r.exception) for r in rules],
+            [r.exception for r in rules],
             [r.fallback for r in rules],
         )
 
@@ -226,16 +226,16 @@ def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
     words = {w.lower() for e in exceptions for w in _WORD.findall(f"{e.type}: {e.message}")}
     types = {e.short_type for e in exceptions}
     frame_paths = frame_paths_of(tb)
-    found: list[tuple[float, int, str, Diagnosis]] = []
-    for rule in index.candidates(words, types):
-        d = apply_rule(rule, tb, log_text, frame_paths)
-        if d is not None:
-            found.append((-d.confidence, -_specificity(rule), rule.id, d))
-    if not found:
-        for rule in index.fallbacks(types):
-            d = apply_rule(rule, tb, log_text, frame_paths)
-            if d is not None:
-                found.append((-d.confidence, -_specificity(rule), rule.id, d))
+
+    def fired(rules: Iterable[Rule]) -> list[tuple[float, int, str, Diagnosis]]:
+        return [
+            (-d.confidence, -_specificity(rule), rule.id, d)
+            for rule in rules
+            if (d := apply_rule(rule, tb, log_text, frame_paths)) is not None
+        ]
+
+    # the fallback tier speaks only for a failure no other rule explains
+    found = fired(index.candidates(words, types)) or fired(index.fallbacks(types))
     found.sort(key=lambda t: t[:3])
     best: dict[str, Diagnosis] = {}
     for *_, d in found:
