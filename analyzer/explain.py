@@ -10,7 +10,7 @@ from typing import BinaryIO
 from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules
 from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
-from analyzer.parse import NODE_REF, detect_framework, parse_region
+from analyzer.parse import detect_framework, node_refs, parse_region
 from analyzer.ruleset import rule_from, shipped_tables
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
@@ -41,7 +41,7 @@ def headless_failure(region: Region) -> Traceback:
     first = region.start_line + next(
         i for i, line in enumerate(region.lines) if line.strip() == lines[0].strip()
     )
-    ops = tuple(m.group("node") or m.group("node2") for line in lines for m in NODE_REF.finditer(line))
+    ops = tuple(op for line in lines for op in node_refs(line))
     return Traceback(
         exception=ExceptionInfo("", "\n".join(lines)),
         frames=(),

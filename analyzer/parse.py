@@ -95,6 +95,13 @@ DETECTED = Lazy(
 )
 NODE = Lazy(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
 NODE_REF = Lazy(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[[Nn]ode:? (?P<node2>[^\s\]=]+)")
+
+
+def node_refs(text: str) -> list[str]:
+    """The TensorFlow node names a line refers to (`[[{{node x}}]]`, TF1's `[[Node: x = ...`)."""
+    return [m.group("node") or m.group("node2") for m in NODE_REF.finditer(text)]
+
+
 OP_FUNC = Lazy(r"\[Op:__inference_(?P<func>\w+?)_\d+\]")
 CALL_STACK = Lazy(r"^\s*Function call stack:\s*$")
 CALL_NAME = Lazy(r"^\s*[A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*\s*$")
@@ -739,8 +746,7 @@ class _ToModel(Transformer):
                         exc.ops.append(nm.group("node"))
                     exc.message_lines.append(str(item))
                 elif item.type == "NODE_REF":
-                    for nm in NODE_REF.finditer(item):
-                        exc.ops.append(nm.group("node") or nm.group("node2"))
+                    exc.ops.extend(node_refs(item))
                     om = OP_FUNC.search(item)
                     if om:
                         exc.tf_function = exc.tf_function or om.group("func")
@@ -766,7 +772,7 @@ class _ToModel(Transformer):
             # node block whose exception line was not copied
             for text in exc.message_lines:
                 if "[[" in text:
-                    exc.ops.extend(nm.group("node") or nm.group("node2") for nm in NODE_REF.finditer(text))
+                    exc.ops.extend(node_refs(text))
         return exc
 
     def _link(self, items: list, meta: Any) -> _Link:
