@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench corpus clean
+.PHONY: demo test lint bench corpus vocabulary clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 
 corpus:
 	bash corpus/generators/run_all.sh
+
+# after any change to corpus/cases: recount the words the guesses weigh (rules/vocabulary.json)
+vocabulary: $(STAMP)
+	$(BIN)/python -m analyzer.vocabulary corpus/cases rules/vocabulary.json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -298,8 +298,10 @@ def rules_show(
     rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. torch.conv-input-channels")],
 ) -> int:
     from analyzer.ruleset import load_rules
+    from analyzer.vocabulary import vocabulary_rules
 
-    rule = next((r for r in load_rules() if r.id == rule_id), None)  # from the files: with its examples
+    # from the files, with their examples; then the guesses from words, one per cause
+    rule = next((r for r in (*load_rules(), *vocabulary_rules()) if r.id == rule_id), None)
     if rule is None:
         raise InputError(f"no rule with id '{rule_id}' (see `explain-error rules list`)")
 

@@ -12,6 +12,7 @@ from analyzer.match import RuleIndex, match_rules
 from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
 from analyzer.parse import detect_framework, node_refs, parse_region
 from analyzer.ruleset import rule_from, shipped_tables
+from analyzer.vocabulary import complete
 
 MAX_FAILURES = 200  # failures kept per input; the rest are counted, not held
 HEADLESS_LINES = 40
@@ -77,15 +78,26 @@ def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex 
     """Read, parse and diagnose every failure of an input given as byte chunks."""
     failures, dropped, last = _scan(chunks)
     index = index or shipped_index()
-    explained = tuple(Explained(tb, match_rules(tb, index)) for tb in failures)
+    explained = tuple(Explained(tb, complete(tb, match_rules(tb, index))) for tb in failures)
     if not explained and last is not None and any(line.strip() for line in last.lines):
         # no exception line at all: a failure only when a rule knows the message shape
         headless = headless_failure(last)
         diagnoses = match_rules(headless, index)
         if diagnoses:
-            explained = (Explained(headless, diagnoses),)
+            explained = (Explained(headless, complete(headless, diagnoses)),)
             failures = [headless]
     return Report(failures=explained, primary=primary_index(failures), dropped=dropped, source=source)
+
+
+def failure_of(raw: bytes) -> Traceback | None:
+    """The failure that ended a log, without matching: the one `explain_chunks` would diagnose
+    first (a headless one only when the log has no exception line at all)."""
+    failures, _, last = _scan([raw])
+    if failures:
+        return failures[primary_index(failures)]  # type: ignore[index]
+    if last is not None and any(line.strip() for line in last.lines):
+        return headless_failure(last)
+    return None
 
 
 def explain_stream(

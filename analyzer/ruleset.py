@@ -281,7 +281,7 @@ def rules_dir() -> Path:
 
 
 def _rule_files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.toml"))
+    return sorted(root.glob("*/*.toml"))  # rules/<family>/<name>.toml; top-level files are not rules
 
 
 def _read(file: Path, rel: str) -> dict[str, Any]:

@@ -55,6 +55,10 @@ def _where(e: Explained) -> Text:
     return text
 
 
+def _is_guess(d: Diagnosis) -> bool:
+    return d.rule.startswith("vocabulary.")  # a guess from the failure's words, not a rule
+
+
 def _diagnosis(rank: int, d: Diagnosis) -> Group:
     head = Text()
     head.append(f"{rank}. ", style="bold")
@@ -66,13 +70,14 @@ def _diagnosis(rank: int, d: Diagnosis) -> Group:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    if d.explanation:
+    guess = _is_guess(d)
+    if d.explanation and not guess:
         grid.add_row("why", d.explanation)
-    for ev in d.evidence:
+    for ev in d.evidence[1:] if guess else d.evidence:  # a guess's first line: no rule knows it
         grid.add_row("evidence", ev)
     for ev in d.probe_evidence:
         grid.add_row(Text("probe", style="bold magenta"), ev)
-    for fix in d.fixes:
+    for fix in d.fixes[:1] if guess else d.fixes:
         grid.add_row(Text("fix", style="bold cyan"), fix)
     if d.location:
         grid.add_row("look at", Text(f"{d.location.path}:{d.location.line}", style="cyan"))
@@ -81,6 +86,14 @@ def _diagnosis(rank: int, d: Diagnosis) -> Group:
 
 def _body(e: Explained) -> Group:
     parts: list[Text | Group] = [_message(e), Text(""), _where(e), Text("")]
+    if e.diagnoses and all(_is_guess(d) for d in e.diagnoses):
+        parts.append(
+            Text(
+                "No rule knows this message shape. Guesses from its words, most likely first: "
+                "check them before acting on them.",
+                style="italic",
+            )
+        )
     if e.diagnoses:
         for rank, d in enumerate(e.diagnoses, 1):
             parts.append(_diagnosis(rank, d))
@@ -119,7 +132,15 @@ def render_rule(rule: Rule, console: Console) -> None:
     text.append(f"  [{rule.cause}, confidence {rule.confidence:.0%}]\n", style="dim")
     text.append("What it detects: ", style="bold")
     detects = rule.message.pattern if rule.message else rule.log.pattern if rule.log else ""
-    text.append(f"{', '.join(sorted(rule.exception)) or 'any exception'} whose message matches `{detects}`")
+    if detects:
+        text.append(
+            f"{', '.join(sorted(rule.exception)) or 'any exception'} whose message matches `{detects}`"
+        )
+    else:  # a guess from words (rules/causes.toml)
+        text.append(
+            "a failure no rule knows (or a third hypothesis), when its words (exception types, message, "
+            "libraries in its frames, failing code) are most like the labelled failures of this cause"
+        )
     if rule.frames:
         text.append(f", raised through {', '.join(rule.frames)}")
     text.append("\nTitle: ", style="bold")

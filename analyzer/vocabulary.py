@@ -1,0 +1,404 @@
+"""The last tier: a failure's vocabulary weighed against the labelled corpus.
+
+Rules know message shapes; a library has more shapes than any rule set. When no rule explains a
+failure, or fewer than three do, the words of the failure (its exception types and messages, the
+libraries its frames pass through, the code on its last lines, the TensorFlow ops it names) are
+weighed by a naive Bayes model counted from `corpus/cases` and shipped as `rules/vocabulary.json`.
+Its guesses are hypotheses to check, never findings: their confidence is measured on corpus cases
+the counts did not see, and held below the rules' (at most MAX_CONFIDENCE). It also checks the
+rules: a rule sure of one cause (0.8 or more) whose failure reads like another cause is lowered
+below 0.8, since a message shape shared by two causes is how confident answers go wrong.
+
+    python -m analyzer.vocabulary corpus/cases rules/vocabulary.json   # rebuild after corpus edits
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analyzer.model import Diagnosis, Location, Traceback
+
+if TYPE_CHECKING:
+    from analyzer.ruleset import Rule
+
+FORMAT = 1
+ALPHA = 0.1  # additive smoothing of the counts
+MAX_CONFIDENCE = 0.5  # a guess from words never reads as a finding
+DOUBT = 0.75  # a sure rule whose failure reads like another cause is lowered to this
+SURE = 0.8
+MAX_DIAGNOSES = 3
+MESSAGE_CHARS = 2000  # of the messages, the part weighed: long messages repeat themselves
+CODE_FRAMES = 6  # the last frames whose source lines count
+FOLDS = 5
+BINS = (0.5, 0.8, 0.95, 0.99)  # posterior bins of the calibration table
+UNSEEN = 0.75  # failures no rule knows are harder than the corpus average (held-out batches)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "is",
+        "be",
+        "not",
+        "for",
+        "and",
+        "or",
+        "with",
+        "on",
+        "at",
+        "by",
+        "it",
+        "this",
+        "that",
+        "as",
+        "are",
+        "was",
+        "from",
+        "has",
+        "have",
+    ]
+)
+_PACKAGE = re.compile(r"(?:site-packages|dist-packages)/(\w+)(?:/(\w+))?")
+
+
+def features(tb: Traceback) -> set[str]:
+    """What the model weighs: kind-prefixed words of one failure (a set: presence, not counts)."""
+    out = {"T:" + tb.exception.short_type, "FW:" + tb.framework}
+    out.update("C:" + link.exception.short_type for link in tb.chain)
+    text = " ".join([tb.exception.message, *(link.exception.message for link in tb.chain)])
+    words = [w for w in (m.lower() for m in _WORD.findall(text[:MESSAGE_CHARS])) if w not in _STOP]
+    out.update("W:" + w for w in words)
+    out.update(f"B:{a}_{b}" for a, b in zip(words, words[1:]))
+    for frame in tb.frames:
+        m = _PACKAGE.search(frame.path.replace("\\", "/"))
+        if m:
+            out.add("M:" + m.group(1).lower())
+            if m.group(2):
+                out.add(f"M:{m.group(1).lower()}.{m.group(2).lower()}")
+    for frame in tb.frames[-CODE_FRAMES:]:
+        if frame.code:
+            out.update("L:" + w for w in (m.lower() for m in _WORD.findall(frame.code)) if w not in _STOP)
+        if frame.function and frame.function != "<module>":
+            out.add("FN:" + frame.function.lower())
+    out.update("O:" + w for op in tb.ops for w in (m.lower() for m in _WORD.findall(op)))
+    if tb.kernel_asserts:
+        out.add("KA")
+    return out
+
+
+def describe(feature: str) -> str:
+    """A feature as a person would name it in evidence."""
+    kind, _, value = feature.partition(":")
+    return {
+        "T": f"a {value}",
+        "C": f"a chained {value}",
+        "W": f'"{value}"',
+        "B": '"' + value.replace("_", " ", 1) + '"' if value.count("_") else f'"{value}"',
+        "M": f"frames in {value}",
+        "L": f'"{value}" in the failing code',
+        "FN": f"{value}()",
+        "O": f'the op "{value}"',
+        "FW": f"a {value} failure",
+        "KA": "a CUDA kernel assert",
+    }.get(kind, feature)
+
+
+class Model:
+    """Naive Bayes over feature presence: per cause, how many corpus failures hold each feature."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.classes: dict[str, int] = data["classes"]
+        self.totals: dict[str, float] = data["totals"]
+        self.counts: dict[str, dict[str, int]] = data["counts"]
+        self.calibration: list[float] = data["calibration"]
+        self.size = len(self.counts)
+        n = sum(self.classes.values())
+        self.prior = {c: math.log(k / n) for c, k in self.classes.items()}
+        self.absent = {c: math.log(ALPHA / (self.totals[c] + ALPHA * self.size)) for c in self.classes}
+
+    def posterior(self, feats: Iterable[str]) -> list[tuple[str, float]]:
+        """Every cause with its posterior probability, most likely first."""
+        known = [f for f in feats if f in self.counts]
+        score = {c: self.prior[c] + len(known) * self.absent[c] for c in self.classes}
+        for f in known:
+            for c, k in self.counts[f].items():
+                score[c] += math.log((k + ALPHA) / ALPHA)
+        top = max(score.values())
+        exp = {c: math.exp(s - top) for c, s in score.items()}
+        z = sum(exp.values())
+        return sorted(((c, e / z) for c, e in exp.items()), key=lambda t: -t[1])
+
+    def confidence(self, p: float) -> float:
+        """How often a guess with this posterior was right on corpus cases the counts did not see."""
+        i = sum(p >= b for b in BINS)
+        return round(min(MAX_CONFIDENCE, self.calibration[i] * UNSEEN), 2)
+
+    def telling(self, feats: Iterable[str], cause: str, limit: int = 4) -> list[str]:
+        """The features of this failure most typical of the cause: seen with it in most cases."""
+        scored = []
+        for f in feats:
+            per = self.counts.get(f)
+            if f.startswith("FW:"):
+                continue  # true of half the corpus: not evidence a person can use
+            if not per or per.get(cause, 0) < 2:
+                continue
+            share = per[cause] / self.classes[cause]
+            lift = share / (sum(per.values()) / sum(self.classes.values()))
+            if lift > 1.5:
+                scored.append((-share * math.log(lift), f))
+        return [f for _, f in sorted(scored)[:limit]]
+
+
+def model_path() -> Path:
+    from analyzer.ruleset import rules_dir
+
+    return rules_dir() / "vocabulary.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model | None:
+    """The shipped model; read from a marshal copy in the temp directory after the first run (JSON
+    takes several times longer to read, and every run with a failure reads the model)."""
+    import marshal
+    import os
+    import sys
+    import tempfile
+    import zlib
+
+    path = model_path()
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # no model shipped: rules alone
+    version = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    key = f"{st.st_size:x}-{st.st_mtime_ns:x}-{zlib.crc32(str(path).encode()):08x}"
+    cache = Path(tempfile.gettempdir()) / f"explain-error-vocabulary-{FORMAT}-{key}-{version}.marshal"
+    try:
+        data = marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, TypeError, EOFError):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(data))
+            os.replace(tmp, cache)
+        except (OSError, ValueError):
+            pass  # a read-only temp directory only costs the JSON read on every run
+    return Model(data) if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+@lru_cache(maxsize=1)
+def cause_texts() -> dict[str, dict[str, Any]]:
+    """Per cause: the title, why and fixes a guess from words shows (`rules/causes.toml`)."""
+    import tomllib
+
+    from analyzer.ruleset import rules_dir
+
+    try:
+        return tomllib.loads((rules_dir() / "causes.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def rule_id(cause: str) -> str:
+    return "vocabulary." + cause.replace(".", "-").replace("_", "-")
+
+
+def title_of(cause: str) -> str:
+    return f"Guess from its words: {cause_texts().get(cause, {}).get('name', cause)}"
+
+
+@lru_cache(maxsize=1)
+def vocabulary_rules() -> tuple[Rule, ...]:
+    """The guesses as rules, one per cause: for `rules show` and SARIF's rule descriptors."""
+    from analyzer.ruleset import rule_from
+
+    return tuple(
+        rule_from(
+            {
+                "id": rule_id(cause),
+                "cause": cause,
+                "title": title_of(cause),
+                "why": text.get("why", ""),
+                "fixes": text.get("fixes", []),
+                "confidence": MAX_CONFIDENCE,
+                "fallback": True,
+            },
+            "rules/causes.toml",
+            (),
+        )
+        for cause, text in cause_texts().items()
+        if cause != "other"
+    )
+
+
+def _guess(tb: Traceback, cause: str, confidence: float, telling: list[str]) -> Diagnosis:
+    text = cause_texts().get(cause, {})
+    evidence = ["no rule knows this message shape"]
+    if telling:
+        evidence.append(
+            "what this failure shares with the labelled failures of this cause: "
+            + "; ".join(describe(f) for f in telling)
+        )
+    loc = tb.location
+    return Diagnosis(
+        cause=cause,
+        rule=rule_id(cause),
+        confidence=confidence,
+        title=title_of(cause),
+        explanation=text.get("why", "")
+        + " This is a guess from the failure's words, not a known message shape: check it before acting on it.",
+        evidence=tuple(evidence),
+        fixes=tuple(text.get("fixes", ())),
+        location=Location(loc.path, loc.line) if loc else None,
+    )
+
+
+def complete(
+    tb: Traceback, diagnoses: tuple[Diagnosis, ...], model: Model | None = None
+) -> tuple[Diagnosis, ...]:
+    """The rules' diagnoses, checked against the failure's words and completed to three hypotheses."""
+    model = model or shipped_model()
+    if model is None or (diagnoses and len(diagnoses) >= MAX_DIAGNOSES and diagnoses[0].confidence < SURE):
+        return diagnoses
+    feats = features(tb)
+    ranked = model.posterior(feats)
+    if not diagnoses and ranked[0][0] == "other":
+        return diagnoses  # reads most like the failures no cause fits: say nothing rather than guess
+    out = list(diagnoses)
+    if out and out[0].confidence >= SURE and ranked[0][0] not in {d.cause for d in out}:
+        # the message shape says one cause, the rest of the failure reads like one no rule named
+        other = cause_texts().get(ranked[0][0], {}).get("name", ranked[0][0])
+        out = [replace(d, confidence=min(d.confidence, DOUBT)) for d in out]
+        out[0] = replace(
+            out[0], evidence=out[0].evidence + (f"but the rest of the failure reads more like {other}",)
+        )
+    if out and out[0].confidence >= SURE:
+        return tuple(out)  # a rule is sure and the words agree: no guesses beside it
+    have = {d.cause for d in out}
+    floor = min((d.confidence for d in out), default=1.0)
+    for cause, p in ranked:
+        if len(out) >= MAX_DIAGNOSES:
+            break
+        if cause in have or cause == "other":
+            continue
+        confidence = min(model.confidence(p), round(floor - 0.01, 2)) if out else model.confidence(p)
+        out.append(_guess(tb, cause, max(confidence, 0.01), model.telling(feats, cause)))
+        floor = min(floor, out[-1].confidence)
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ building the model
+def _count(rows: list[tuple[str, set[str]]]) -> dict[str, Any]:
+    classes: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for cause, feats in rows:
+        classes[cause] = classes.get(cause, 0) + 1
+        for f in feats:
+            per = counts.setdefault(f, {})
+            per[cause] = per.get(cause, 0) + 1
+    totals = {c: 0 for c in classes}
+    for per in counts.values():
+        for c, k in per.items():
+            totals[c] += k
+    return {"classes": classes, "totals": totals, "counts": counts, "calibration": [0.0] * (len(BINS) + 1)}
+
+
+def _fold(name: str) -> int:
+    import zlib
+
+    return zlib.crc32(name.encode()) % FOLDS
+
+
+def build(directory: Path) -> dict[str, Any]:
+    """Count the corpus; measure the guesses' accuracy per posterior bin on held-out folds."""
+    import hashlib
+
+    from analyzer.evaluate import load_cases
+    from analyzer.explain import failure_of
+
+    digest = hashlib.sha256()
+    rows: list[tuple[str, str, frozenset[str], set[str]]] = []
+    for case in load_cases(directory):
+        raw = case.log.read_bytes()
+        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + raw)
+        tb = failure_of(raw)
+        if tb is not None:
+            rows.append((case.name, case.cause, case.accepted, features(tb)))
+    right = [0] * (len(BINS) + 1)
+    seen = [0] * (len(BINS) + 1)
+    for k in range(FOLDS):
+        model = Model(_count([(c, f) for n, c, _, f in rows if _fold(n) != k]))
+        for n, _, accepted, f in rows:
+            if _fold(n) == k:
+                cause, p = model.posterior(f)[0]
+                i = sum(p >= b for b in BINS)
+                seen[i] += 1
+                right[i] += cause in accepted
+    data = _count([(c, f) for _, c, _, f in rows])
+    # features of one case only say nothing about a cause: they are left out (half the size)
+    data["counts"] = {f: per for f, per in sorted(data["counts"].items()) if sum(per.values()) > 1}
+    totals = {c: 0 for c in data["classes"]}
+    for per in data["counts"].values():
+        for c, k in per.items():
+            totals[c] += k
+    data["totals"] = totals
+    data["calibration"] = _monotone(right, seen)
+    return {"format": FORMAT, "corpus": digest.hexdigest(), "cases": len(rows), **data}
+
+
+def _monotone(right: list[int], seen: list[int]) -> list[float]:
+    """Accuracy per bin, pooled where a higher bin did worse than a lower one (a higher posterior
+    must never give a lower confidence)."""
+    blocks = [[r, s, 1] for r, s in zip(right, seen)]
+    i = 0
+    while i < len(blocks) - 1:
+        a, b = blocks[i], blocks[i + 1]
+        if a[1] and b[1] and a[0] / a[1] > b[0] / b[1]:
+            blocks[i : i + 2] = [[a[0] + b[0], a[1] + b[1], a[2] + b[2]]]
+            i = max(i - 1, 0)
+        else:
+            i += 1
+    return [round(r / s, 3) if s else 0.0 for r, s, k in blocks for _ in range(k)]
+
+
+def corpus_digest(directory: Path) -> str:
+    import hashlib
+
+    from analyzer.evaluate import load_cases
+
+    digest = hashlib.sha256()
+    for case in load_cases(directory):
+        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + case.log.read_bytes())
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m analyzer.vocabulary CORPUS_DIR OUT.json", file=sys.stderr)
+        return 2
+    data = build(Path(args[0]))
+    Path(args[1]).write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{data['cases']} cases, {len(data['counts'])} features, calibration {data['calibration']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
