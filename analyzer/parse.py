@@ -186,12 +186,16 @@ class _Line:
 
 _HEADER_TEXT = "Traceback (most recent call last):"
 _IPY_TYPE_PREFIX = re.compile(r"[\w.]+\s+")
+_GUTTER = ("\u2502", "\u2503")  # │ ┃
 
 
 def strip_log_prefix(lines: Sequence[str]) -> Sequence[str]:
     """Lines of a log whose collector prefixed each one (`2024-05-01T12:00:00Z `, `[12:00:01] `,
     `INFO:root: `): the prefix of the traceback header, with its numbers free to change, is
-    removed from every line that starts with it."""
+    removed from every line that starts with it. A box-drawing gutter (`│` before every line of a
+    terminal pane or a pasted panel) is removed too."""
+    if any(text.startswith(_GUTTER) for text in lines):
+        lines = [text[1:] if text.startswith(_GUTTER) else text for text in lines]
     for text in lines:
         at = text.find(_HEADER_TEXT)
         if at <= 0:
