@@ -122,6 +122,8 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
     for exc in tb.exceptions():
         if rule.exception and exc.short_type and exc.short_type not in rule.exception:
             continue
+        if rule.exception and not exc.short_type and not exc.message.strip():
+            continue  # nothing printed: no type to accept and no message to read
         if rule.message is None:
             return exc, None
         m = rule.message.search(exc.message) or rule.message.search(f"{exc.type}: {exc.message}")

@@ -77,6 +77,10 @@ IPY_OLD_FRAME = Lazy(
 IPY_INPUT_FRAME = Lazy(
     r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|(?:[A-Za-z]:)?[\\/~]\S*?\.pyx?) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
 )
+# IPython 8.0 to 8.4: `Input In [41], in <cell line: 3>()` (the line number is on the `---->` arrow)
+IPY_INPUT_IN = Lazy(
+    r"^(?P<indent>\s*)(?P<path>Input In\s*\[\d*\]), in (?P<func><cell line: \d+>|[\w.<>]+)\(.*\)\s*$"
+)
 TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
@@ -139,7 +143,7 @@ MAX_MSG_LINES = 400
 
 
 def _frame_match(line: str) -> re.Match[str] | None:
-    for shape in (PY_FRAME, IPY_CELL, IPY_FRAME, IPY_OLD_FRAME, IPY_INPUT_FRAME, IPY_EATEN):
+    for shape in (PY_FRAME, IPY_CELL, IPY_INPUT_IN, IPY_FRAME, IPY_OLD_FRAME, IPY_INPUT_FRAME, IPY_EATEN):
         m = shape.match(line)
         if m:
             return m
@@ -655,6 +659,7 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
         path = "<ipython-input>"
     if m.re in (
         IPY_CELL.compiled,
+        IPY_INPUT_IN.compiled,
         IPY_FRAME.compiled,
         IPY_OLD_FRAME.compiled,
         IPY_INPUT_FRAME.compiled,
@@ -670,6 +675,7 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
             if cm.group("arrow"):
                 snippet = (cm.group("code") or "").strip()
                 if line is None or m.re in (
+                    IPY_INPUT_IN.compiled,
                     IPY_OLD_FRAME.compiled,
                     IPY_INPUT_FRAME.compiled,
                     IPY_EATEN.compiled,
@@ -680,7 +686,7 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
     if kind == "ipython" and snippet is None and code:
         first_code = IPY_CODE.match(code[-1])
         snippet = (first_code.group("code") or "").strip() if first_code else None
-    user = path.startswith(("Cell In", "<ipython-input")) or is_user_path(path)
+    user = path.startswith(("Cell In", "Input In", "<ipython-input")) or is_user_path(path)
     return Frame(path, line, func, snippet or None, user, kind)
 
 

@@ -32,7 +32,7 @@ FORM_CHECKS = {
         "\n" in tb.exception.message or any("\n" in link.exception.message for link in tb.chain)
     ),
     "ipython_cell": lambda tb: any(f.path.startswith("Cell In") for f in _frames(tb)),
-    "ipython_input": lambda tb: any(f.path.startswith("<ipython-input") for f in _frames(tb)),
+    "ipython_input": lambda tb: any(f.path.startswith(("<ipython-input", "Input In")) for f in _frames(tb)),
     "ipython_arrows": lambda tb: any(f.kind == "ipython" and f.line is not None for f in _frames(tb)),
     "ipython_file_tilde": lambda tb: any(f.path.startswith("~") for f in _frames(tb)),
     "dataloader_worker": lambda tb: (
