@@ -255,7 +255,7 @@ def detect_forms(text: str) -> list:
         f.append("tf_detected_at_node")
     if "[[{{node " in text:
         f.append("tf_node_brackets")
-    if "Function call stack:" in text or re.search(r"in user code:\s*$", text, re.M):
+    if "Function call stack:" in text:  # Keras' `in user code:` blocks name no tf.function
         f.append("tf_function_call_stack")
     if "tensorflow.python.framework.errors_impl." in text:
         f.append("tf_errors_impl")

@@ -162,10 +162,10 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 from torchvision import transforms
 
-CLASSES = ["akiec", "bcc", "mel", "nv"]
-
 
 class SkinLesions(Dataset):
+    """benign (0) vs malignant (1)"""
+
     def __init__(self, csv_file, img_dir, transform):
         with open(csv_file) as f:
             self.rows = list(csv.DictReader(f))
@@ -177,28 +177,29 @@ class SkinLesions(Dataset):
     def __getitem__(self, idx):
         row = self.rows[idx]
         image = Image.open(f"{self.img_dir}/{row['image_id']}.jpg").convert("RGB")
-        label = CLASSES.index(row["dx"])
-        return torch.tensor(label), self.transform(image)
+        label = torch.tensor(float(row["benign_malignant"] == "malignant"))
+        return label, self.transform(image)
 
 
 class SmallCNN(nn.Module):
-    def __init__(self, n):
+    def __init__(self):
         super().__init__()
         self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                       nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1))
-        self.fc = nn.Linear(32, n)
+        self.fc = nn.Linear(32, 1)
 
     def forward(self, x):
         return self.fc(torch.flatten(self.features(x), 1))
 
 
 tf = transforms.Compose([transforms.Resize((64, 64)), transforms.ToTensor()])
-loader = DataLoader(SkinLesions("data/HAM10000_metadata.csv", "data/images", tf), batch_size=4, shuffle=True)
-model = SmallCNN(len(CLASSES))
+loader = DataLoader(SkinLesions("data/ISIC_2020_Training_GroundTruth.csv", "data/train", tf), batch_size=4, shuffle=True)
+model = SmallCNN()
+criterion = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 for images, labels in loader:
-    outputs = model(images)
-    loss = nn.functional.cross_entropy(outputs, labels)
+    outputs = model(images).squeeze(1)
+    loss = criterion(outputs, labels)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -883,7 +884,7 @@ x = torch.randint(0, 256, (256, 3, 32, 32)).float()
 y = torch.randint(18, 80, (256, 1)).float()
 loader = DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True)
 model = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 64), nn.ReLU(), nn.Linear(64, 1))
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 histograms = {}
 for epoch in range(5):
     for xb, yb in tqdm(loader, desc=f"epoch {epoch}", ncols=90):
@@ -899,6 +900,8 @@ for epoch in range(5):
 
 # ====================================================================== evaluation
 SCRIPTS["confusion-matrix-imagenet-head-kept"] = '''
+import os
+
 import torch
 import torch.nn as nn
 import torchvision
@@ -906,27 +909,32 @@ from torch.utils.data import DataLoader, TensorDataset
 
 NUM_CLASSES = 4            # rock, paper, scissors, none
 torch.manual_seed(0)
-model = torchvision.models.resnet18(weights=None)
-train = DataLoader(TensorDataset(torch.randn(32, 3, 64, 64), torch.randint(0, NUM_CLASSES, (32,))), batch_size=8)
-val = DataLoader(TensorDataset(torch.randn(24, 3, 64, 64), torch.randint(0, NUM_CLASSES, (24,))), batch_size=8)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-for x, y in train:
-    loss = nn.functional.cross_entropy(model(x), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-print("train loss", loss.item())
 
-model.eval()
-preds, targets = [], []
-with torch.no_grad():
-    for x, y in val:
-        preds.append(model(x).argmax(1))
-        targets.append(y)
-preds, targets = torch.cat(preds), torch.cat(targets)
-cm = torch.bincount(targets * NUM_CLASSES + preds, minlength=NUM_CLASSES ** 2).reshape(NUM_CLASSES, NUM_CLASSES)
+# ImageNet checkpoint downloaded once (stand-in: same layout, random values)
+os.makedirs("weights", exist_ok=True)
+torch.save(torchvision.models.resnet18().state_dict(), "weights/resnet18-f37072fd.pth")
+model = torchvision.models.resnet18()
+model.load_state_dict(torch.load("weights/resnet18-f37072fd.pth"))
+
+val = DataLoader(TensorDataset(torch.randn(24, 3, 64, 64), torch.randint(0, NUM_CLASSES, (24,))), batch_size=8)
+
+
+def evaluate(model, loader):
+    model.eval()
+    preds, targets = [], []
+    with torch.no_grad():
+        for x, y in loader:
+            preds.append(model(x).argmax(1))
+            targets.append(y)
+    preds, targets = torch.cat(preds), torch.cat(targets)
+    cm = torch.bincount(targets * NUM_CLASSES + preds, minlength=NUM_CLASSES ** 2).reshape(NUM_CLASSES, NUM_CLASSES)
+    return cm, (cm.diag() / cm.sum(1).clamp(min=1)).tolist()
+
+
+# baseline before fine-tuning
+cm, recall = evaluate(model, val)
 print(cm)
-print("per-class recall", (cm.diag() / cm.sum(1)).tolist())
+print("per-class recall", recall)
 '''
 
 SCRIPTS["eval-stack-batch-preds-torch-tensor"] = '''
@@ -1323,9 +1331,9 @@ def cases():
     script("subset-has-no-classes", "model.api_misuse",
            setup=imgs(class_folder("data/garbage", ("glass", "paper", "plastic"), 4, size=(48, 48))))
     script("dataset-returns-label-image-swapped", "model.input_shape", also=["model.api_misuse"],
-           files_extra={"data/HAM10000_metadata.csv": "lesion_id,image_id,dx\n" + "".join(
-               f"HAM_{i:07d},ISIC_{24300 + i:07d},{['nv', 'mel', 'bcc', 'akiec'][i % 4]}\n" for i in range(8))},
-           setup=imgs([(f"data/images/ISIC_{24300 + i:07d}.jpg", (80, 60), "RGB") for i in range(8)]))
+           files_extra={"data/ISIC_2020_Training_GroundTruth.csv": "image_id,patient_id,benign_malignant\n" + "".join(
+               f"ISIC_{24300 + i:07d},IP_{7000 + i},{'malignant' if i % 4 == 1 else 'benign'}\n" for i in range(8))},
+           setup=imgs([(f"data/train/ISIC_{24300 + i:07d}.jpg", (80, 60), "RGB") for i in range(8)]))
     script("classifier-with-detection-collate", "model.api_misuse", forms=["cpython_basic", "multiline_message"],
            setup=imgs(class_folder("data/cells/train", ("infected", "uninfected"), 4, size=(40, 40))))
     script("np-stack-collate-unresized-frames-workers", "data.image_size_mismatch", forms=["dataloader_worker"],
@@ -1388,6 +1396,7 @@ def cases():
 
     # ImageAI 3 -------------------------------------------------------------------------------------
     iai("cls-predict-no-model-type", "model.api_misuse", forms=["cpython_basic", "chained_during", "multiline_message"],
+        exception="Exception",
         setup=imgs([("test/rose_1.jpg", (120, 90), "RGB")]))
     iai("cls-classify-normalised-float-array", "data.dtype", setup=imgs([("test/tulip_3.jpg", (120, 90), "RGB")]))
     iai("detect-pathlib-paths", "model.api_misuse", setup=imgs(MARKET))
