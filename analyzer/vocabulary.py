@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from analyzer.ruleset import Rule
 
 FORMAT = 1
+CACHE_FORMAT = 2  # of the packed copy in the temp directory
 ALPHA = 0.1  # additive smoothing of the counts
 MAX_CONFIDENCE = 0.5  # a guess from words never reads as a finding
 DOUBT = 0.75  # a sure rule whose failure reads like another cause is lowered to this
@@ -121,7 +123,10 @@ class Model:
     def __init__(self, data: dict[str, Any]) -> None:
         self.classes: dict[str, int] = data["classes"]
         self.totals: dict[str, float] = data["totals"]
-        self.counts: dict[str, dict[str, int]] = data["counts"]
+        # per feature: {cause: count}; in the temp-directory copy, packed as bytes (see _pack), decoded
+        # only for the few features a failure has
+        self.counts: dict[str, Any] = data["counts"]
+        self.order: list[str] = data.get("order", [])
         self.calibration: list[float] = data["calibration"]
         self.size = len(self.counts)
         n = sum(self.classes.values())
@@ -133,12 +138,20 @@ class Model:
         known = [f for f in feats if f in self.counts]
         score = {c: self.prior[c] + len(known) * self.absent[c] for c in self.classes}
         for f in known:
-            for c, k in self.counts[f].items():
+            for c, k in self.per(f).items():
                 score[c] += math.log((k + ALPHA) / ALPHA)
         top = max(score.values())
         exp = {c: math.exp(s - top) for c, s in score.items()}
         z = sum(exp.values())
         return sorted(((c, e / z) for c, e in exp.items()), key=lambda t: -t[1])
+
+    def per(self, feature: str) -> dict[str, int]:
+        """{cause: number of corpus failures with this feature}."""
+        value = self.counts[feature]
+        if isinstance(value, bytes):
+            pairs = array("H", value)
+            return {self.order[pairs[i]]: pairs[i + 1] for i in range(0, len(pairs), 2)}
+        return value  # type: ignore[no-any-return]
 
     def confidence(self, p: float) -> float:
         """How often a guess with this posterior was right on corpus cases the counts did not see."""
@@ -149,7 +162,7 @@ class Model:
         """The features of this failure most typical of the cause: seen with it in most cases."""
         scored = []
         for f in feats:
-            per = self.counts.get(f)
+            per = self.per(f) if f in self.counts else None
             if f.startswith("FW:"):
                 continue  # true of half the corpus: not evidence a person can use
             if not per or per.get(cause, 0) < 2:
@@ -159,6 +172,18 @@ class Model:
             if lift > 1.5:
                 scored.append((-share * math.log(lift), f))
         return [f for _, f in sorted(scored)[:limit]]
+
+
+def _pack(data: dict[str, Any]) -> dict[str, Any]:
+    """The model with each feature's counts as bytes (cause index, count; unsigned 16-bit pairs):
+    a few thousand small dicts take marshal several times longer to read than bytes do."""
+    order = sorted(data["classes"])
+    index = {c: i for i, c in enumerate(order)}
+    counts = {
+        f: array("H", [x for c, k in per.items() for x in (index[c], min(k, 65535))]).tobytes()
+        for f, per in data["counts"].items()
+    }
+    return {**data, "counts": counts, "order": order}
 
 
 def model_path() -> Path:
@@ -184,7 +209,10 @@ def shipped_model() -> Model | None:
         return None  # no model shipped: rules alone
     version = f"py{sys.version_info[0]}{sys.version_info[1]}"
     key = f"{st.st_size:x}-{st.st_mtime_ns:x}-{zlib.crc32(str(path).encode()):08x}"
-    cache = Path(tempfile.gettempdir()) / f"explain-error-vocabulary-{FORMAT}-{key}-{version}.marshal"
+    cache = (
+        Path(tempfile.gettempdir())
+        / f"explain-error-vocabulary-{FORMAT}.{CACHE_FORMAT}-{key}-{version}.marshal"
+    )
     try:
         data = marshal.loads(cache.read_bytes())
     except (OSError, ValueError, TypeError, EOFError):
@@ -192,6 +220,7 @@ def shipped_model() -> Model | None:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        data = _pack(data)
         try:
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(marshal.dumps(data))
