@@ -16,6 +16,7 @@ import argparse
 import concurrent.futures as cf
 import dataclasses
 import functools
+import json
 import glob
 import os
 import re
@@ -309,3 +310,37 @@ def make_images(root: Path, specs) -> None:
         if fmt == "JPEG" and real_mode in ("RGBA", "P"):
             fmt = "PNG"
         img.save(p, format=fmt)
+
+
+def imgs(specs):
+    """A case's setup that writes these images (see make_images)."""
+    return functools.partial(make_images, specs=specs)
+
+
+def sub(template: str, **kw: str) -> str:
+    """A script template with its @@NAME@@ holes filled."""
+    for k, v in kw.items():
+        template = template.replace(f"@@{k}@@", v)
+    assert "@@" not in template, template
+    return template
+
+
+# a tiny notebook runner: every cell goes through a real IPython InteractiveShell
+NB_RUNNER = '''
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="NoColor")
+failed = False
+for cell in json.load(open("cells.json")):
+    res = shell.run_cell(cell, store_history=True)
+    failed = not res.success
+    if failed:
+        break
+sys.exit(1 if failed else 0)
+'''
+
+
+def nb(cells):
+    """The files of a case whose cells run one by one in a real IPython shell."""
+    return {"nb_runner.py": NB_RUNNER, "cells.json": json.dumps(cells)}

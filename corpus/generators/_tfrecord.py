@@ -438,3 +438,11 @@ def make_images(folder: Path, classes, per_class: int = 4, size=(32, 32), mode: 
             ext = "jpg" if fmt == "jpeg" else fmt
             img.save(d / f"{c}_{i:03d}.{ext}")
     return folder
+
+
+def save_png(path: Path, arr, mode=None):
+    """Write an array as a PNG (PIL mode when given), making the folder."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (Image.fromarray(arr, mode=mode) if mode else Image.fromarray(arr)).save(path)

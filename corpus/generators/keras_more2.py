@@ -22,15 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images  # noqa: E402
+from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _png(path: Path, arr):
-    from PIL import Image
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(arr).save(path)
-
-
 def jpeg_classes(d: Path):
     make_images(d / "flowers", ["daisy", "roses", "tulips"], per_class=6, size=(40, 40), fmt="jpeg")
 

@@ -7,18 +7,13 @@ requirements-torch.txt); images are generated into the case's temp dir.
 """
 
 import sys
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import Case, make_images, run_cases, imgs  # noqa: E402
 
 SRC = "corpus/generators/torch_data.py"
 CPP = {"TORCH_SHOW_CPP_STACKTRACES": "1"}
-
-
-def imgs(specs):
-    return partial(make_images, specs=specs)
 
 
 def folder(classes, sizes, mode="RGB", ext="jpg", per_class=3):

@@ -14,24 +14,12 @@ known by construction (what the program breaks).
 import subprocess
 import sys
 import zipfile
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, torch_python  # noqa: E402
+from _record import Case, make_images, run_cases, torch_python, imgs, sub  # noqa: E402
 
 SRC = "corpus/generators/torch_more.py"
-
-
-def imgs(specs):
-    return partial(make_images, specs=specs)
-
-
-def sub(template, **kw):
-    for k, v in kw.items():
-        template = template.replace(f"@@{k}@@", v)
-    assert "@@" not in template, template
-    return template
 
 
 # ------------------------------------------------------------------ detection

@@ -15,24 +15,12 @@ downloads); the label is known by construction (what the program breaks).
 """
 
 import sys
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import Case, make_images, run_cases, imgs, sub  # noqa: E402
 
 SRC = "corpus/generators/torch_more2.py"
-
-
-def imgs(specs):
-    return partial(make_images, specs=specs)
-
-
-def sub(template, **kw):
-    for k, v in kw.items():
-        template = template.replace(f"@@{k}@@", v)
-    assert "@@" not in template, template
-    return template
 
 
 # ====================================================================== ImageAI 3

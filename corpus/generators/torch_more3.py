@@ -19,44 +19,12 @@ downloads); the label is known by construction (what the program breaks).
 
 import json
 import sys
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import Case, make_images, run_cases, imgs, sub, nb  # noqa: E402
 
 SRC = "corpus/generators/torch_more3.py"
-
-
-def imgs(specs):
-    return partial(make_images, specs=specs)
-
-
-def sub(template, **kw):
-    for k, v in kw.items():
-        template = template.replace(f"@@{k}@@", v)
-    assert "@@" not in template, template
-    return template
-
-
-# a tiny notebook runner: every cell goes through a real IPython InteractiveShell
-NB_RUNNER = '''
-import json, sys
-from IPython.core.interactiveshell import InteractiveShell
-
-shell = InteractiveShell.instance(colors="NoColor")
-failed = False
-for cell in json.load(open("cells.json")):
-    res = shell.run_cell(cell, store_history=True)
-    failed = not res.success
-    if failed:
-        break
-sys.exit(1 if failed else 0)
-'''
-
-
-def nb(cells):
-    return {"nb_runner.py": NB_RUNNER, "cells.json": json.dumps(cells)}
 
 
 SCRIPTS = {}
