@@ -332,7 +332,9 @@ def complete(
 
 
 # ------------------------------------------------------------------ building the model
-def _count(rows: list[tuple[str, set[str]]]) -> dict[str, Any]:
+def _count(rows: list[tuple[str, set[str]]], min_cases: int = 1) -> dict[str, Any]:
+    """Per cause, how many rows; per feature held by at least `min_cases` rows, how many of each
+    cause hold it; per cause, the sum of those counts."""
     classes: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     for cause, feats in rows:
@@ -340,6 +342,7 @@ def _count(rows: list[tuple[str, set[str]]]) -> dict[str, Any]:
         for f in feats:
             per = counts.setdefault(f, {})
             per[cause] = per.get(cause, 0) + 1
+    counts = {f: per for f, per in sorted(counts.items()) if sum(per.values()) >= min_cases}
     totals = {c: 0 for c in classes}
     for per in counts.values():
         for c, k in per.items():
@@ -355,16 +358,12 @@ def _fold(name: str) -> int:
 
 def build(directory: Path) -> dict[str, Any]:
     """Count the corpus; measure the guesses' accuracy per posterior bin on held-out folds."""
-    import hashlib
-
     from analyzer.evaluate import load_cases
     from analyzer.explain import failure_of
 
-    digest = hashlib.sha256()
+    loaded = [(case, case.log.read_bytes()) for case in load_cases(directory)]
     rows: list[tuple[str, str, frozenset[str], set[str]]] = []
-    for case in load_cases(directory):
-        raw = case.log.read_bytes()
-        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + raw)
+    for case, raw in loaded:
         tb = failure_of(raw)
         if tb is not None:
             rows.append((case.name, case.cause, case.accepted, features(tb)))
@@ -378,16 +377,10 @@ def build(directory: Path) -> dict[str, Any]:
                 i = sum(p >= b for b in BINS)
                 seen[i] += 1
                 right[i] += cause in accepted
-    data = _count([(c, f) for _, c, _, f in rows])
     # features of one case only say nothing about a cause: they are left out (half the size)
-    data["counts"] = {f: per for f, per in sorted(data["counts"].items()) if sum(per.values()) > 1}
-    totals = {c: 0 for c in data["classes"]}
-    for per in data["counts"].values():
-        for c, k in per.items():
-            totals[c] += k
-    data["totals"] = totals
+    data = _count([(c, f) for _, c, _, f in rows], min_cases=2)
     data["calibration"] = _monotone(right, seen)
-    return {"format": FORMAT, "corpus": digest.hexdigest(), "cases": len(rows), **data}
+    return {"format": FORMAT, "corpus": _digest(loaded), "cases": len(rows), **data}
 
 
 def _monotone(right: list[int], seen: list[int]) -> list[float]:
@@ -405,15 +398,20 @@ def _monotone(right: list[int], seen: list[int]) -> list[float]:
     return [round(r / s, 3) if s else 0.0 for r, s, k in blocks for _ in range(k)]
 
 
-def corpus_digest(directory: Path) -> str:
+def _digest(cases: Iterable[tuple[Any, bytes]]) -> str:
     import hashlib
 
+    digest = hashlib.sha256()
+    for case, raw in cases:
+        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + raw)
+    return digest.hexdigest()
+
+
+def corpus_digest(directory: Path) -> str:
+    """What the shipped model records of the corpus it was counted from (names, labels, logs)."""
     from analyzer.evaluate import load_cases
 
-    digest = hashlib.sha256()
-    for case in load_cases(directory):
-        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + case.log.read_bytes())
-    return digest.hexdigest()
+    return _digest((case, case.log.read_bytes()) for case in load_cases(directory))
 
 
 def main(argv: list[str] | None = None) -> int:
