@@ -243,8 +243,16 @@ def cause_texts() -> dict[str, dict[str, Any]]:
         return {}
 
 
+RULE_PREFIX = "vocabulary."
+
+
 def rule_id(cause: str) -> str:
-    return "vocabulary." + cause.replace(".", "-").replace("_", "-")
+    return RULE_PREFIX + cause.replace(".", "-").replace("_", "-")
+
+
+def is_guess(rule: str) -> bool:
+    """Whether a diagnosis's rule id is a guess from words rather than a rule file."""
+    return rule.startswith(RULE_PREFIX)
 
 
 def title_of(cause: str) -> str:

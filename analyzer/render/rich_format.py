@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.model import Diagnosis, Explained, Report
+from analyzer.vocabulary import is_guess
 
 if TYPE_CHECKING:
     from analyzer.evaluate import Evaluation
@@ -55,10 +56,6 @@ def _where(e: Explained) -> Text:
     return text
 
 
-def _is_guess(d: Diagnosis) -> bool:
-    return d.rule.startswith("vocabulary.")  # a guess from the failure's words, not a rule
-
-
 def _diagnosis(rank: int, d: Diagnosis) -> Group:
     head = Text()
     head.append(f"{rank}. ", style="bold")
@@ -70,7 +67,7 @@ def _diagnosis(rank: int, d: Diagnosis) -> Group:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    guess = _is_guess(d)
+    guess = is_guess(d.rule)
     if d.explanation and not guess:
         grid.add_row("why", d.explanation)
     for ev in d.evidence[1:] if guess else d.evidence:  # a guess's first line: no rule knows it
@@ -86,7 +83,7 @@ def _diagnosis(rank: int, d: Diagnosis) -> Group:
 
 def _body(e: Explained) -> Group:
     parts: list[Text | Group] = [_message(e), Text(""), _where(e), Text("")]
-    if e.diagnoses and all(_is_guess(d) for d in e.diagnoses):
+    if e.diagnoses and all(is_guess(d.rule) for d in e.diagnoses):
         parts.append(
             Text(
                 "No rule knows this message shape. Guesses from its words, most likely first: "

@@ -127,9 +127,9 @@ def sarif_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
         for rank, d in enumerate(e.diagnoses):
             results.append(_result(e, d, _level(d, i == report.primary and rank == 0)))
     used = {r["ruleId"] for r in results}
-    if any(u.startswith("vocabulary.") for u in used):
-        from analyzer.vocabulary import vocabulary_rules  # guesses from words: one rule per cause
+    from analyzer.vocabulary import is_guess, vocabulary_rules
 
+    if any(is_guess(u) for u in used):  # guesses from words: one rule per cause
         rules = (*rules, *vocabulary_rules())
     descriptors = [_descriptor(r) for r in sorted(rules, key=lambda r: r.id) if r.id in used]
     if UNDIAGNOSED["id"] in used:
