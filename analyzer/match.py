@@ -104,6 +104,10 @@ def log_text_of(tb: Traceback) -> str:
     if tb.frames and tb.frames[-1].code:
         # the line that raised: a bare `assert` says there what it expected
         parts.append(f"code: {tb.frames[-1].code}")
+    loc = tb.location
+    if loc is not None and loc.code:
+        # the user's own line closest to the failure: which library call it made (`tf.image.ssim(...)`)
+        parts.append(f"call: {loc.code}")
     return "\n".join(parts)
 
 
