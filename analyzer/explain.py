@@ -10,7 +10,7 @@ from typing import BinaryIO
 from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules
 from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
-from analyzer.parse import detect_framework, node_refs, parse_region
+from analyzer.parse import KERNEL_ASSERT, detect_framework, node_refs, parse_region
 from analyzer.ruleset import rule_from, shipped_tables
 from analyzer.vocabulary import complete
 
@@ -43,10 +43,13 @@ def headless_failure(region: Region) -> Traceback:
         i for i, line in enumerate(region.lines) if line.strip() == lines[0].strip()
     )
     ops = tuple(op for line in lines for op in node_refs(line))
+    # a CUDA kernel's asserts are often the last thing a dying run printed
+    asserts = tuple(dict.fromkeys(line.strip() for line in lines if KERNEL_ASSERT.search(line)))
     return Traceback(
         exception=ExceptionInfo("", "\n".join(lines)),
         frames=(),
         ops=tuple(dict.fromkeys(ops)),
+        kernel_asserts=asserts,
         span=Span(first, region.end_line),
         framework=detect_framework((), lines),
     )
