@@ -203,8 +203,7 @@ def _probe_if_asked(
 
 def _probe_primary(report: Report, options: ProbeOptions) -> tuple[Report, ProbeOutcome]:
     """Give the diagnoses of the failure that ended the run a verdict from the user's data."""
-    from dataclasses import replace
-
+    from analyzer.model import replace
     from analyzer.probe.session import run_probe
 
     primary = report.failures[report.primary]

@@ -12,8 +12,9 @@ import codecs
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
+
+from analyzer.model import Record
 
 CHUNK = 4 << 20
 # A failure in the middle of a log is a traceback (its header, or IPython's, holds this word);
@@ -40,8 +41,7 @@ _HOT_START = re.compile(
 _SEED_TEXT = re.compile(r"rror|xception|Traceback|Assert|Killed|fault")
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(Record):
     """Consecutive cleaned lines of the input; `start_line` is the 1-based number of the first."""
 
     start_line: int

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from lark.lexer import Lexer
 
 from analyzer.ingest import Region
-from analyzer.model import ChainLink, ExceptionInfo, Frame, Span, Traceback, is_user_path
+from analyzer.model import ChainLink, ExceptionInfo, Frame, Span, Traceback, is_user_path, replace
 
 # --- line shapes ---------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from analyzer.errors import RuleError
+from analyzer.model import Record
 
 CAUSES = (
     "data.image_size_mismatch",
@@ -58,8 +58,7 @@ _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
 TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")  # `{name}` in titles, fixes, evidence; other braces are text
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Record):
     """Extra evidence a rule can use: when it is in the log, the confidence changes."""
 
     source: str
@@ -71,8 +70,7 @@ class Condition:
         return re.compile(self.source, re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """A rule as written in its file. Patterns compile on first use: most rules never run on a trace."""
 
     id: str
@@ -95,7 +93,7 @@ class Rule:
     examples: tuple[dict[str, Any], ...]
     near_misses: tuple[dict[str, Any], ...]
     path: str
-    anchors: frozenset[str] = field(default=frozenset())  # words one of which the text must hold
+    anchors: frozenset[str] = frozenset()  # words one of which the text must hold
     fallback: bool = False  # tried only when no other rule explains the failure
 
     @cached_property

@@ -19,12 +19,11 @@ import math
 import re
 from array import array
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzer.model import Diagnosis, Location, Traceback
+from analyzer.model import Diagnosis, Location, Traceback, replace
 
 if TYPE_CHECKING:
     from analyzer.ruleset import Rule

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from analyzer.explain import find_failures
 from analyzer.match import RuleIndex, match_rules
+from analyzer.model import replace
 from analyzer.ruleset import shipped_rules
 
 ROOT = Path(__file__).resolve().parent.parent

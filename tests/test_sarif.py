@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from analyzer.explain import explain_chunks
-from analyzer.model import Report, Verdict
+from analyzer.model import Report, Verdict, replace
 from analyzer.render.sarif_format import render, sarif_dict
 from analyzer.ruleset import shipped_rules
 

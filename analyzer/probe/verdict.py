@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analyzer.model import Diagnosis, Finding, Location, Traceback, Verdict
+from analyzer.model import Diagnosis, Finding, Location, Traceback, Verdict, replace
 
 if TYPE_CHECKING:
     from analyzer.probe.layouts import Dataset
