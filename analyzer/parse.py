@@ -90,7 +90,7 @@ CARET = Lazy(r"^\s*[\^~]+[\s\^~]*$")
 REPEAT = Lazy(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
 EXC_LOOSE = Lazy(
     r"^(?P<type>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:::[A-Za-z_]\w*)*)"
-    r"(?: \(see above for traceback\))?(?::\s*(?P<msg>.*))?$"
+    r"(?: \(see above for traceback\))?(?:[:\uff1a]\s*(?P<msg>.*))?$"  # a full-width colon from a CJK paste
 )
 _FAILURE_NAME = Lazy(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
 DETECTED = Lazy(
