@@ -147,7 +147,7 @@ def cases():
                       "ids = label_ids(labels, classes)\nprint(ids)"],
                      {"utils.py": UTILS_PY, "labels.csv": "a.jpg,cat\nb.jpg,dog\nc.jpg,bird\n"})))
         out.append(Case(
-            name="ipython-terminal-session-keyerror", cause="other", framework="python",
+            name="ipython-terminal-session-keyerror", cause="data.label_out_of_range", framework="python",
             forms=["ipython_cell", "ipython_arrows", "ipython_file_tilde"], python=SYS_PY,
             argv=["-m", "IPython", "--simple-prompt", "--colors=NoColor", "--no-banner"],
             stdin=SESSION_PURE.replace("label_ids(labels, classes)", "label_ids(labels, ['cat', 'Dog'])"),
