@@ -174,6 +174,8 @@ def fire(rule: Rule, tb: Traceback, log_text: str, frame_paths: list[str]) -> Fi
         if lm is None:
             return None
         values.update({k: v for k, v in lm.groupdict().items() if v is not None})
+    if rule.require is not None and not rule.require(values):
+        return None  # the message has the shape, but its numbers say another cause
     confidence = rule.confidence
     evidence: list[str] = []
     if m is not None:

@@ -8,7 +8,7 @@ import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -95,6 +95,7 @@ class Rule(Record):
     path: str
     anchors: frozenset[str] = frozenset()  # words one of which the text must hold
     fallback: bool = False  # tried only when no other rule explains the failure
+    require_source: str | None = None  # arithmetic on the captured numbers that must hold
 
     @cached_property
     def message(self) -> re.Pattern[str] | None:
@@ -107,6 +108,84 @@ class Rule(Record):
     @cached_property
     def log(self) -> re.Pattern[str] | None:
         return re.compile(self.log_source, re.MULTILINE) if self.log_source else None
+
+    @cached_property
+    def require(self) -> Callable[[dict[str, str]], bool] | None:
+        return number_check(self.require_source, self.path) if self.require_source else None
+
+
+# `require`: the arithmetic a rule may check on the numbers its patterns captured, e.g. that an
+# array of `size` values is an image of h x w pixels with one or four channels, not three
+_ARITH = {
+    "Add": lambda a, b: a + b,
+    "Sub": lambda a, b: a - b,
+    "Mult": lambda a, b: a * b,
+    "Div": lambda a, b: a / b if b else float("nan"),
+    "Mod": lambda a, b: a % b if b else float("nan"),
+    "FloorDiv": lambda a, b: a // b if b else float("nan"),
+}
+_COMPARE = {
+    "Eq": lambda a, b: a == b,
+    "NotEq": lambda a, b: a != b,
+    "Lt": lambda a, b: a < b,
+    "LtE": lambda a, b: a <= b,
+    "Gt": lambda a, b: a > b,
+    "GtE": lambda a, b: a >= b,
+}
+
+
+def number_check(source: str, path: str = "rule") -> Callable[[dict[str, str]], bool]:
+    """A safe evaluator of a `require` expression: numbers, capture names, + - * / // %,
+    comparisons, `and`/`or`/`not` and parentheses; a name whose capture is not a number fails it."""
+    import ast
+
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError as err:
+        raise RuleError(f"{path}: field 'require': not an expression: {err.msg}") from None
+
+    def build(node: ast.AST) -> Callable[[dict[str, float]], Any]:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        ):
+            value = node.value
+            return lambda env: value
+        if isinstance(node, ast.Name):
+            name = node.id
+            return lambda env: env[name]
+        if isinstance(node, ast.BinOp) and type(node.op).__name__ in _ARITH:
+            op, left, right = _ARITH[type(node.op).__name__], build(node.left), build(node.right)
+            return lambda env: op(left(env), right(env))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+            operand = build(node.operand)
+            if isinstance(node.op, ast.Not):
+                return lambda env: not operand(env)
+            return lambda env: -operand(env)
+        if isinstance(node, ast.BoolOp):
+            parts = [build(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return lambda env: all(p(env) for p in parts)
+            return lambda env: any(p(env) for p in parts)
+        if isinstance(node, ast.Compare) and all(type(o).__name__ in _COMPARE for o in node.ops):
+            terms = [build(node.left), *(build(c) for c in node.comparators)]
+            ops = [_COMPARE[type(o).__name__] for o in node.ops]
+            return lambda env: all(op(terms[i](env), terms[i + 1](env)) for i, op in enumerate(ops))
+        raise RuleError(f"{path}: field 'require': '{ast.unparse(node)}' is not allowed there")
+
+    check = build(tree)
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+    def holds(values: dict[str, str]) -> bool:
+        try:
+            env = {name: float(values[name]) for name in names}
+        except (KeyError, ValueError):
+            return False  # a capture missing or not a number: the arithmetic cannot hold
+        return bool(check(env))
+
+    holds.names = names  # type: ignore[attr-defined]
+    return holds
 
 
 _FIELDS = {
@@ -128,6 +207,7 @@ _FIELDS = {
     "references": list,
     "when": list,
     "fallback": bool,
+    "require": str,
     "example": list,
     "near_miss": list,
 }
@@ -222,6 +302,10 @@ def parse_rule(data: dict[str, Any], path: str) -> Rule:
         _check_template(path, f"fixes[{i}]", text, names)
     for i, text in enumerate(data.get("evidence", [])):
         _check_template(path, f"evidence[{i}]", text, names)
+    if "require" in data:
+        for name in sorted(number_check(data["require"], path).names):  # type: ignore[attr-defined]
+            if name not in names:
+                raise RuleError(f"{path}: field 'require': {name} is not a named capture of the rule")
     anchors = _literal_words(data["message"]) if "message" in data else set()
     return rule_from(data, path, anchors)
 
@@ -254,6 +338,7 @@ def rule_from(data: dict[str, Any], path: str, anchors: Iterable[str]) -> Rule:
         path=path,
         anchors=frozenset(anchors),
         fallback=bool(data.get("fallback", False)),
+        require_source=data.get("require"),
     )
 
 

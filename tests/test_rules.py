@@ -82,6 +82,10 @@ message = "found dtype"
         (('[[near_miss]]\nmessage = "found dtype"', ""), "near_miss"),
         (('why = "why"', 'why = "why"\ncolour = "red"'), "colour"),
         (('fixes = ["fix"]', 'fixes = "fix"'), "fixes"),
+        (("confidence = 0.5", 'confidence = 0.5\nrequire = "width > 3"'), "require"),  # not a capture
+        (("confidence = 0.5", 'confidence = 0.5\nrequire = "__import__(got)"'), "require"),  # a call
+        (("confidence = 0.5", 'confidence = 0.5\nrequire = "got.real > 3"'), "require"),  # an attribute
+        (("confidence = 0.5", 'confidence = 0.5\nrequire = "got >"'), "require"),
     ],
 )
 def test_broken_rule_names_file_and_field(tmp_path, change, field):
@@ -122,3 +126,17 @@ def test_rules_list_json_and_show():
         [console_script(), "rules", "show", "no.such-rule"], capture_output=True, text=True
     )
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+def test_require_checks_the_captured_numbers():
+    """`require`: arithmetic on the captures decides between causes that share a message shape."""
+    from analyzer.ruleset import number_check
+
+    channels = number_check("size == h * w or size == h * w * 4")
+    assert channels({"size": "587214", "h": "606", "w": "969"})  # a greyscale image
+    assert channels({"size": "200704", "h": "224", "w": "224"})  # an RGBA image
+    assert not channels({"size": "1200", "h": "10", "w": "20"})  # another size
+    assert not channels({"size": "abc", "h": "10", "w": "20"})  # not a number: the rule does not fire
+    assert not channels({"h": "10", "w": "20"})  # a capture missing
+    assert number_check("not (a % 3 == 0) and -a < 0")({"a": "7"})
+    assert not number_check("a // b == 2")({"a": "4", "b": "0"})  # a division by zero never holds

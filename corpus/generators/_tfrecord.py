@@ -137,7 +137,11 @@ def anonymise(text: str, home: Path, venv: str) -> str:
         text = text.replace(a, b)
     # temporary files TF or Keras create themselves
     text = re.sub(r"/tmp/tmp[A-Za-z0-9_]+", "/home/user/tmp", text)
-    return text
+    # XLA's op-definition stack traces (Keras 3 compiles convolutions with XLA) print file paths
+    # without their leading slash
+    for v in {os.path.realpath(venv), venv}:
+        text = text.replace(v.lstrip("/") + "/", "home/user/venv/")
+    return re.sub(r"(?<![\w/])tmp/tfrec_[A-Za-z0-9_]+/", "home/user/", text)
 
 
 # ---------------------------------------------------------------- running
@@ -438,6 +442,51 @@ def make_images(folder: Path, classes, per_class: int = 4, size=(32, 32), mode: 
             ext = "jpg" if fmt == "jpeg" else fmt
             img.save(d / f"{c}_{i:03d}.{ext}")
     return folder
+
+
+# ---------------------------------------------------------------- notebooks
+# The TF environments have no IPython: a notebook case links IPython and its pure-Python
+# dependencies from the torch environment (same CPython 3.11) into the case's project folder.
+_IPY_DISTS = {"ipython", "traitlets", "jedi", "parso", "decorator", "pexpect", "ptyprocess",
+              "pickleshare", "backcall", "matplotlib_inline", "prompt_toolkit", "wcwidth",
+              "stack_data", "executing", "asttokens", "pure_eval", "pygments"}
+
+
+def link_ipython(project: Path):
+    import _record
+
+    site = _record.TORCH_VENV / "lib" / "python3.11" / "site-packages"
+    for entry in site.iterdir():
+        name = entry.name
+        base = name.split("-")[0] if name.endswith(".dist-info") else name.removesuffix(".py")
+        if base.lower() in _IPY_DISTS:
+            (project / name).symlink_to(entry)
+
+
+def notebook(cells, data=None):
+    """Case arguments for cells run one by one in a real IPython shell (`{DATA}` in a cell is the
+    case's data folder; `data` writes it)."""
+    from _record import nb
+
+    files = nb([textwrap.dedent(c).strip("\n") for c in cells])
+
+    def setup(d: Path):
+        if data:
+            data(d)
+        project = d.parent / "project"
+        link_ipython(project)
+        (project / "cells.json").write_text(files["cells.json"].replace("{DATA}", str(d)))
+
+    return dict(code=files["nb_runner.py"], setup=setup, script="nb_runner.py",
+                forms=("ipython_cell", "ipython_arrows"))
+
+
+def both(*setups):
+    """One setup that runs several in turn."""
+    def run(d: Path):
+        for s in setups:
+            s(d)
+    return run
 
 
 def save_png(path: Path, arr, mode=None):

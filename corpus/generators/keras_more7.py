@@ -45,48 +45,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _record  # noqa: E402
 import _tfrecord  # noqa: E402
-from _record import imgs, nb, sub  # noqa: E402
-from _tfrecord import Case, make_images  # noqa: E402
+from _record import imgs, sub  # noqa: E402
+from _tfrecord import Case, make_images, notebook  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
-# ---------------------------------------------------------------- notebook helper
-_IPY_DISTS = {"ipython", "traitlets", "jedi", "parso", "decorator", "pexpect", "ptyprocess",
-              "pickleshare", "backcall", "matplotlib_inline", "prompt_toolkit", "wcwidth",
-              "stack_data", "executing", "asttokens", "pure_eval"}
-
-
-def _link_ipython(project: Path):
-    site = _record.TORCH_VENV / "lib" / "python3.11" / "site-packages"
-    for entry in site.iterdir():
-        name = entry.name
-        base = name.split("-")[0] if name.endswith(".dist-info") else name.removesuffix(".py")
-        if base.lower() in _IPY_DISTS:
-            (project / name).symlink_to(entry)
-
-
-def notebook(cells, data=None):
-    """Case arguments for cells run one by one in a real IPython shell."""
-    files = nb(cells)
-
-    def setup(d: Path):
-        if data:
-            data(d)
-        project = d.parent / "project"
-        _link_ipython(project)
-        (project / "cells.json").write_text(files["cells.json"].replace("{DATA}", str(d)))
-
-    return dict(code=files["nb_runner.py"], setup=setup, script="nb_runner.py",
-                forms=("ipython_cell", "ipython_arrows"))
-
-
-# ---------------------------------------------------------------- data helpers
-def both(*setups):
-    def run(d: Path):
-        for s in setups:
-            s(d)
-    return run
 
 
 logos = imgs([("logos/brand_a/a_000.png", (120, 90), "RGB"),
