@@ -110,8 +110,8 @@ class Rule(Record):
         return re.compile(self.log_source, re.MULTILINE) if self.log_source else None
 
     @cached_property
-    def require(self) -> Callable[[dict[str, str]], bool] | None:
-        return number_check(self.require_source, self.path) if self.require_source else None
+    def require(self) -> NumberCheck | None:
+        return NumberCheck(self.require_source, self.path) if self.require_source else None
 
 
 # `require`: the arithmetic a rule may check on the numbers its patterns captured, e.g. that an
@@ -134,9 +134,22 @@ _COMPARE = {
 }
 
 
-def number_check(source: str, path: str = "rule") -> Callable[[dict[str, str]], bool]:
-    """A safe evaluator of a `require` expression: numbers, capture names, + - * / // %,
-    comparisons, `and`/`or`/`not` and parentheses; a name whose capture is not a number fails it."""
+class NumberCheck:
+    """A `require` expression, checked safely: numbers, capture names, + - * / // %, comparisons,
+    `and`/`or`/`not` and parentheses; a name whose capture is not a number makes it fail."""
+
+    def __init__(self, source: str, path: str = "rule") -> None:
+        self.check, self.names = _build_check(source, path)
+
+    def __call__(self, values: dict[str, str]) -> bool:
+        try:
+            env = {name: float(values[name]) for name in self.names}
+        except (KeyError, ValueError):
+            return False  # a capture missing or not a number: the arithmetic cannot hold
+        return bool(self.check(env))
+
+
+def _build_check(source: str, path: str) -> tuple[Callable[[dict[str, float]], Any], frozenset[str]]:
     import ast
 
     try:
@@ -174,18 +187,7 @@ def number_check(source: str, path: str = "rule") -> Callable[[dict[str, str]], 
             return lambda env: all(op(terms[i](env), terms[i + 1](env)) for i, op in enumerate(ops))
         raise RuleError(f"{path}: field 'require': '{ast.unparse(node)}' is not allowed there")
 
-    check = build(tree)
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-    def holds(values: dict[str, str]) -> bool:
-        try:
-            env = {name: float(values[name]) for name in names}
-        except (KeyError, ValueError):
-            return False  # a capture missing or not a number: the arithmetic cannot hold
-        return bool(check(env))
-
-    holds.names = names  # type: ignore[attr-defined]
-    return holds
+    return build(tree), frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
 
 
 _FIELDS = {
@@ -303,7 +305,7 @@ def parse_rule(data: dict[str, Any], path: str) -> Rule:
     for i, text in enumerate(data.get("evidence", [])):
         _check_template(path, f"evidence[{i}]", text, names)
     if "require" in data:
-        for name in sorted(number_check(data["require"], path).names):  # type: ignore[attr-defined]
+        for name in sorted(NumberCheck(data["require"], path).names):
             if name not in names:
                 raise RuleError(f"{path}: field 'require': {name} is not a named capture of the rule")
     anchors = _literal_words(data["message"]) if "message" in data else set()

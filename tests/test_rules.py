@@ -130,13 +130,13 @@ def test_rules_list_json_and_show():
 
 def test_require_checks_the_captured_numbers():
     """`require`: arithmetic on the captures decides between causes that share a message shape."""
-    from analyzer.ruleset import number_check
+    from analyzer.ruleset import NumberCheck
 
-    channels = number_check("size == h * w or size == h * w * 4")
+    channels = NumberCheck("size == h * w or size == h * w * 4")
     assert channels({"size": "587214", "h": "606", "w": "969"})  # a greyscale image
     assert channels({"size": "200704", "h": "224", "w": "224"})  # an RGBA image
     assert not channels({"size": "1200", "h": "10", "w": "20"})  # another size
     assert not channels({"size": "abc", "h": "10", "w": "20"})  # not a number: the rule does not fire
     assert not channels({"h": "10", "w": "20"})  # a capture missing
-    assert number_check("not (a % 3 == 0) and -a < 0")({"a": "7"})
-    assert not number_check("a // b == 2")({"a": "4", "b": "0"})  # a division by zero never holds
+    assert NumberCheck("not (a % 3 == 0) and -a < 0")({"a": "7"})
+    assert not NumberCheck("a // b == 2")({"a": "4", "b": "0"})  # a division by zero never holds
