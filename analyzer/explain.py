@@ -65,6 +65,10 @@ def primary_index(failures: list[Traceback]) -> int | None:
     candidates = [i for i, tb in enumerate(failures) if not tb.ignored] or list(range(len(failures)))
     if not candidates:
         return None
+    # a list of frames with no exception after it is not the failure when one printed an exception
+    # (TensorFlow and XLA print op-definition stack traces as bare `File "..."` lines)
+    printed = [i for i in candidates if failures[i].exception.type or failures[i].exception.message.strip()]
+    candidates = printed or candidates
     workers = [i for i in candidates if failures[i].exception.short_type not in LAUNCHER_ERRORS]
     return (workers or candidates)[-1]
 
