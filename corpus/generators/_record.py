@@ -312,6 +312,11 @@ def make_images(root: Path, specs) -> None:
         img.save(p, format=fmt)
 
 
+def class_folder(root, classes, per, size=(64, 64), mode="RGB", ext="jpg"):
+    """Image specs for `make_images`: `per` images of each class in `root/<class>/`."""
+    return [(f"{root}/{c}/{c}_{i:03d}.{ext}", size, mode) for c in classes for i in range(per)]
+
+
 def imgs(specs):
     """A case's setup that writes these images (see make_images)."""
     return functools.partial(make_images, specs=specs)

@@ -29,13 +29,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, nb  # noqa: E402
+from _record import Case, make_images, run_cases, imgs, nb, class_folder  # noqa: E402
 
 SRC = "corpus/generators/torch_more4.py"
-
-
-def class_folder(root, classes, per, size=(64, 64), mode="RGB", ext="jpg"):
-    return [(f"{root}/{c}/{c}_{i:03d}.{ext}", size, mode) for c in classes for i in range(per)]
 
 
 SCRIPTS = {}
