@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 FRAMEWORKS = ("pytorch", "tensorflow", "keras", "imageai", "python")
 
-R = TypeVar("R")
+R = TypeVar("R", bound="Record")
 
 
 class FrozenError(AttributeError):
@@ -71,14 +71,10 @@ class Record:
 
 
 def replace(obj: R, **changes: Any) -> R:
-    """A copy of a record (or a dataclass) with some fields changed."""
-    if isinstance(obj, Record):
-        values = {name: getattr(obj, name) for name in obj._fields}
-        values.update(changes)
-        return type(obj)(**values)
-    import dataclasses
-
-    return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    """A copy of a record with some fields changed."""
+    values = {name: getattr(obj, name) for name in obj._fields}
+    values.update(changes)
+    return type(obj)(**values)
 
 
 class Frame(Record):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import operator
 import os
 import re
 import sys
@@ -117,20 +118,20 @@ class Rule(Record):
 # `require`: the arithmetic a rule may check on the numbers its patterns captured, e.g. that an
 # array of `size` values is an image of h x w pixels with one or four channels, not three
 _ARITH = {
-    "Add": lambda a, b: a + b,
-    "Sub": lambda a, b: a - b,
-    "Mult": lambda a, b: a * b,
-    "Div": lambda a, b: a / b if b else float("nan"),
+    "Add": operator.add,
+    "Sub": operator.sub,
+    "Mult": operator.mul,
+    "Div": lambda a, b: a / b if b else float("nan"),  # a division by zero never holds
     "Mod": lambda a, b: a % b if b else float("nan"),
     "FloorDiv": lambda a, b: a // b if b else float("nan"),
 }
 _COMPARE = {
-    "Eq": lambda a, b: a == b,
-    "NotEq": lambda a, b: a != b,
-    "Lt": lambda a, b: a < b,
-    "LtE": lambda a, b: a <= b,
-    "Gt": lambda a, b: a > b,
-    "GtE": lambda a, b: a >= b,
+    "Eq": operator.eq,
+    "NotEq": operator.ne,
+    "Lt": operator.lt,
+    "LtE": operator.le,
+    "Gt": operator.gt,
+    "GtE": operator.ge,
 }
 
 
