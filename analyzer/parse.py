@@ -216,9 +216,64 @@ def strip_log_prefix(lines: Sequence[str]) -> Sequence[str]:
     return lines
 
 
+_JOIN_SPLIT = re.compile(
+    r'(?<=\S)\s+(?=File "[^"\n]+", line \d+|Traceback \(most recent call last\):|'
+    r"During handling of the above exception|The above exception was the direct cause)"
+)
+_JOIN_FRAME = re.compile(r'^(File "[^"]+", line \d+(?:, in (?:<[^>]*>(?:\(\))?|\S+))?)(?:\s+(\S.*))?$')
+_JOIN_EXC = re.compile(r"(?:^|\s)(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b:(?: |$))")
+
+
+def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
+    """A traceback pasted with its lines run together (`Traceback (most recent call last): File
+    "a.py", line 3, in <module> main() File ... ValueError: ...`, as forums, chat tools and some
+    loggers flatten it) split back into its lines: each frame, its code line and the exception
+    line. Gives the lines and, when anything was split, each one's index in the input."""
+    if not any('File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines):
+        return lines, None
+    out: list[str] = []
+    where: list[int] = []
+    changed = False
+    for i, text in enumerate(lines):
+        at = text.find('File "')
+        pieces = _JOIN_SPLIT.split(text) if at > len(text) - len(text.lstrip()) else [text]
+        if len(pieces) == 1:
+            out.append(text)
+            where.append(i)
+            continue
+        changed = True
+        out.append(pieces[0])
+        where.append(i)
+        inner = ""  # TensorFlow's `in user code:` message embeds a traceback, indented
+        for piece in pieces[1:]:
+            m = _JOIN_FRAME.match(piece)
+            if m is None:
+                out.append(inner + piece)
+                where.append(i)
+                continue
+            out.append(inner + "  " + m.group(1))
+            where.append(i)
+            rest = m.group(2)
+            if not rest:
+                continue
+            exc = _JOIN_EXC.search(rest)
+            code, message = (rest, "") if exc is None else (rest[: exc.start()], rest[exc.end() :])
+            for part in (
+                inner + "    " + code.strip() if code.strip() else "",
+                inner + message if message else "",
+            ):
+                if part:
+                    out.append(part)
+                    where.append(i)
+            if message.rstrip().endswith("in user code:"):
+                inner = "    "
+    return (out, where) if changed else (lines, None)
+
+
 def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     """Give each line of a region its kind (a grammar terminal); blank lines are dropped."""
     lines = strip_log_prefix(lines)
+    lines, where = unjoin_lines(lines)
     out: list[_Line] = []
     state = "out"  # out | tb | msg
     group = False
@@ -237,7 +292,9 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
     remote_depth = 0
 
     def emit(kind: str, idx: int, text: str | None = None) -> None:
-        out.append(_Line(kind, lines[idx] if text is None else text, first + idx))
+        out.append(
+            _Line(kind, lines[idx] if text is None else text, first + (idx if where is None else where[idx]))
+        )
 
     while i < n:
         text = _unquote(lines[i])

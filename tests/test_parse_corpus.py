@@ -168,3 +168,36 @@ def test_node_references_inside_a_message_are_ops():
         "softmax_cross_entropy_loss/xentropy",
     )
     assert "conv2d/Conv2D" in _primary("public/keras-yolov3-modelset-cudnn-runtime-version-mismatch").ops
+
+
+def _failure_of_text(text: str) -> Traceback:
+    report = explain_chunks([text.encode()])
+    assert report.primary is not None
+    return report.failures[report.primary].traceback
+
+
+def test_a_traceback_pasted_on_one_line_is_split_back_into_frames():
+    # forums and chat tools flatten a paste: frames, code and the exception on one line
+    tb = _failure_of_text(
+        'Traceback (most recent call last):   File "train.py", line 12, in <module>     out = model(x)'
+        '   File "/opt/conda/lib/python3.8/site-packages/torch/nn/modules/module.py", line 1102, in _call_impl'
+        "     return forward_call(*input, **kwargs) RuntimeError: mat1 and mat2 shapes cannot be multiplied"
+        " (32x2048 and 512x10)\n"
+    )
+    assert [(f.path, f.line, f.function) for f in tb.frames][0] == ("train.py", 12, "<module>")
+    assert tb.frames[0].code == "out = model(x)" and len(tb.frames) == 2
+    assert tb.exception.short_type == "RuntimeError" and tb.exception.message.startswith("mat1 and mat2")
+    # TensorFlow's `in user code:` message keeps its embedded traceback inside the message
+    tb = _failure_of_text(
+        'Traceback (most recent call last): File "fit.py", line 40, in <module> model.fit(x, y) File '
+        '"/usr/lib/python3/dist-packages/keras/engine/training.py", line 1147, in autograph_handler raise '
+        "e.ag_error_metadata.to_exception(e) ValueError: in user code: File "
+        '"/usr/lib/python3/dist-packages/keras/engine/training.py", line 1021, in train_function  * return '
+        "step_function(self, iterator) ValueError: Shapes (None, 1) and (None, 10) are incompatible\n"
+    )
+    assert tb.frames[0].path == "fit.py" and tb.exception.message.endswith("are incompatible")
+    # one frame line after other text is not a joined paste unless it has the frame's shape
+    tb = _failure_of_text(
+        'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    f()\nKeyError: \'File "x"\'\n'
+    )
+    assert tb.exception.short_type == "KeyError" and len(tb.frames) == 1
