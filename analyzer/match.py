@@ -92,6 +92,12 @@ class RuleIndex:
         return [self._rule(i) for i in found]
 
 
+# a line of Python source: an assignment, a call or a subscript, not a log record or prose
+_CODE_LIKE = re.compile(
+    r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
+)
+
+
 def log_text_of(tb: Traceback) -> str:
     parts = list(tb.context) + list(tb.kernel_asserts) + list(tb.raw)
     parts += [f"node {op}" for op in tb.ops]
@@ -104,6 +110,12 @@ def log_text_of(tb: Traceback) -> str:
     if tb.frames and tb.frames[-1].code:
         # the line that raised: a bare `assert` says there what it expected
         parts.append(f"code: {tb.frames[-1].code}")
+    elif not tb.frames or tb.frames[-1].code is None:
+        # a paste cut short above the exception (or with its code line unindented) often keeps
+        # the line that raised as the last line before the exception
+        last = tb.raw[-1] if tb.raw else (tb.context[-1] if tb.context and not tb.frames else "")
+        if _CODE_LIKE.match(last):
+            parts.append(f"code: {last.strip()}")
     loc = tb.location
     if loc is not None and loc.code:
         # the user's own line closest to the failure: which library call it made (`tf.image.ssim(...)`)

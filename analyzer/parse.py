@@ -65,7 +65,7 @@ OLD_WORKER = Lazy(
 ORIG_HEADER = Lazy(r"^\s*Original Traceback \(most recent call last\):\s*$")
 CAUSE = Lazy(r"^\s*The above exception was the direct cause of the following exception:")
 CONTEXT = Lazy(r"^\s*During handling of the above exception, another exception occurred:")
-PY_FRAME = Lazy(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$')
+PY_FRAME = Lazy(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in(?: (?P<func>.*?))?)?\s*$')
 IPY_FRAME = Lazy(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_CELL = Lazy(r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_OLD_FRAME = Lazy(
@@ -90,7 +90,8 @@ CARET = Lazy(r"^\s*[\^~]+[\s\^~]*$")
 REPEAT = Lazy(r"^\s*\[Previous line repeated (?P<n>\d+) more times?\]\s*$")
 EXC_LOOSE = Lazy(
     r"^(?P<type>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?:::[A-Za-z_]\w*)*)"
-    r"(?: \(see above for traceback\))?(?:[:\uff1a]\s*(?P<msg>.*))?$"  # a full-width colon from a CJK paste
+    r"(?: \(see above for traceback\))?(?:(?<=Error) (?=[:\uff1a])|(?<=Exception) (?=[:\uff1a]))?"
+    r"(?:[:\uff1a]\s*(?P<msg>.*))?$"  # a full-width colon from a CJK paste; `Error :` from a French one
 )
 _FAILURE_NAME = Lazy(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
 DETECTED = Lazy(
@@ -237,7 +238,9 @@ def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]
     for i, text in enumerate(lines):
         at = text.find('File "')
         pieces = _JOIN_SPLIT.split(text) if at > len(text) - len(text.lstrip()) else [text]
-        if len(pieces) == 1:
+        # a paste joins two or more parts (the header and a frame, or frames); one frame after
+        # a prefix (`  | File`, `[rank0]: File`) is a prefixed line, not a joined one
+        if len(pieces) < 3 and not (len(pieces) == 2 and _HEADER_TEXT in pieces[0]):
             out.append(text)
             where.append(i)
             continue
