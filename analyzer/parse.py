@@ -326,7 +326,10 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
                 nxt = _next_nonblank(lines, i)
                 ahead = _unquote(lines[nxt]) if nxt is not None else ""
                 goes_on = nxt is not None and (
-                    _MSG_GOES_ON.match(ahead) or open_message and not _starts_something(ahead)
+                    _MSG_GOES_ON.match(ahead)
+                    or open_message
+                    and not _starts_something(ahead)
+                    or _chain_follows(lines, nxt)
                 )
                 if not goes_on or msg_lines >= MAX_MSG_LINES:
                     state = "out"
@@ -553,6 +556,25 @@ def _starts_something(text: str) -> bool:
         or _LOG_LINE.match(text) is not None
         or _exception_match(text, strict=True) is not None
     )
+
+
+_CHAIN_MARK = ("During handling of the above exception", "The above exception was the direct cause")
+
+
+def _chain_follows(lines: Sequence[str], i: int, limit: int = 6) -> bool:
+    """Plain text from line i on, then a chain marker within a few lines: the text is the end of
+    a long message (torch.load's `Check the documentation ...` after its numbered advice)."""
+    seen = 0
+    for text in lines[i:]:
+        text = text.strip()
+        if not text:
+            continue
+        if text.startswith(_CHAIN_MARK):
+            return seen > 0
+        seen += 1
+        if seen > limit or _starts_something(text):
+            return False
+    return False
 
 
 def _next_nonblank(lines: Sequence[str], i: int) -> int | None:

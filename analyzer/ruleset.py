@@ -124,6 +124,8 @@ _ARITH = {
     "Div": lambda a, b: a / b if b else float("nan"),  # a division by zero never holds
     "Mod": lambda a, b: a % b if b else float("nan"),
     "FloorDiv": lambda a, b: a // b if b else float("nan"),
+    # small powers only (`n ** 0.5 % 1 == 0`: a square number of patches); no huge numbers
+    "Pow": lambda a, b: abs(a) ** b if -4 <= b <= 4 else float("nan"),
 }
 _COMPARE = {
     "Eq": operator.eq,
