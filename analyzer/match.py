@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
@@ -93,9 +94,12 @@ class RuleIndex:
 
 
 # a line of Python source: an assignment, a call or a subscript, not a log record or prose
-_CODE_LIKE = re.compile(
-    r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
-)
+_CODE_LIKE_SOURCE = r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
+
+
+@lru_cache(maxsize=1)
+def _code_like() -> re.Pattern[str]:
+    return re.compile(_CODE_LIKE_SOURCE)  # compiled on first use: start-up stays light
 
 
 def log_text_of(tb: Traceback) -> str:
@@ -114,7 +118,7 @@ def log_text_of(tb: Traceback) -> str:
         # a paste cut short above the exception (or with its code line unindented) often keeps
         # the line that raised as the last line before the exception
         last = tb.raw[-1] if tb.raw else (tb.context[-1] if tb.context and not tb.frames else "")
-        if _CODE_LIKE.match(last):
+        if last and _code_like().match(last):
             parts.append(f"code: {last.strip()}")
     loc = tb.location
     if loc is not None and loc.code:

@@ -217,12 +217,12 @@ def strip_log_prefix(lines: Sequence[str]) -> Sequence[str]:
     return lines
 
 
-_JOIN_SPLIT = re.compile(
+_JOIN_SPLIT = Lazy(
     r'(?<=\S)\s+(?=File "[^"\n]+", line \d+|Traceback \(most recent call last\):|'
     r"During handling of the above exception|The above exception was the direct cause)"
 )
-_JOIN_FRAME = re.compile(r'^(File "[^"]+", line \d+(?:, in (?:<[^>]*>(?:\(\))?|\S+))?)(?:\s+(\S.*))?$')
-_JOIN_EXC = re.compile(r"(?:^|\s)(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b:(?: |$))")
+_JOIN_FRAME = Lazy(r'^(File "[^"]+", line \d+(?:, in (?:<[^>]*>(?:\(\))?|\S+))?)(?:\s+(\S.*))?$')
+_JOIN_EXC = Lazy(r"(?:^|\s)(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b:(?: |$))")
 
 
 def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
@@ -237,7 +237,7 @@ def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]
     changed = False
     for i, text in enumerate(lines):
         at = text.find('File "')
-        pieces = _JOIN_SPLIT.split(text) if at > len(text) - len(text.lstrip()) else [text]
+        pieces = _JOIN_SPLIT.compiled.split(text) if at > len(text) - len(text.lstrip()) else [text]
         # a paste joins two or more parts (the header and a frame, or frames); one frame after
         # a prefix (`  | File`, `[rank0]: File`) is a prefixed line, not a joined one
         if len(pieces) < 3 and not (len(pieces) == 2 and _HEADER_TEXT in pieces[0]):
