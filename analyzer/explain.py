@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from analyzer.ingest import Region, find_regions, read_chunks
-from analyzer.match import RuleIndex, match_rules
-from analyzer.model import ExceptionInfo, Explained, Report, Span, Traceback
+from analyzer.match import RuleIndex, match_rules, match_rules_tiered
+from analyzer.model import Diagnosis, ExceptionInfo, Explained, Report, Span, Traceback
 from analyzer.parse import KERNEL_ASSERT, detect_framework, node_refs, parse_region
 from analyzer.ruleset import rule_from, shipped_tables
 from analyzer.vocabulary import complete
@@ -81,11 +81,16 @@ def shipped_index() -> RuleIndex:
     )
 
 
+def _diagnose(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
+    diagnoses, weak = match_rules_tiered(tb, index)
+    return complete(tb, diagnoses, weak=weak)
+
+
 def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex | None = None) -> Report:
     """Read, parse and diagnose every failure of an input given as byte chunks."""
     failures, dropped, last = _scan(chunks)
     index = index or shipped_index()
-    explained = tuple(Explained(tb, complete(tb, match_rules(tb, index))) for tb in failures)
+    explained = tuple(Explained(tb, _diagnose(tb, index)) for tb in failures)
     if not explained and last is not None and any(line.strip() for line in last.lines):
         # no exception line at all: a failure only when a rule knows the message shape
         headless = headless_failure(last)

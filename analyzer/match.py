@@ -244,6 +244,12 @@ def _specificity(rule: Rule) -> int:
 
 def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
     """Ranked diagnoses for one traceback: best first, one per cause."""
+    return match_rules_tiered(tb, index)[0]
+
+
+def match_rules_tiered(tb: Traceback, index: RuleIndex) -> tuple[tuple[Diagnosis, ...], bool]:
+    """`match_rules`, and whether only the fallback tier (rules reading words, not a message
+    shape) spoke: such diagnoses are no stronger than the vocabulary's guesses."""
     log_text = log_text_of(tb)
     exceptions = tb.exceptions()
     # a rule's index word comes from its message pattern, which only ever meets exception lines
@@ -259,9 +265,12 @@ def match_rules(tb: Traceback, index: RuleIndex) -> tuple[Diagnosis, ...]:
         ]
 
     # the fallback tier speaks only for a failure no other rule explains
-    found = fired(index.candidates(words, types)) or fired(index.fallbacks(types))
+    found = fired(index.candidates(words, types))
+    weak = not found
+    if weak:
+        found = fired(index.fallbacks(types))
     found.sort(key=lambda t: t[:3])
     best: dict[str, Diagnosis] = {}
     for *_, d in found:
         best.setdefault(d.cause, d)
-    return tuple(best.values())[:MAX_DIAGNOSES]
+    return tuple(best.values())[:MAX_DIAGNOSES], weak and bool(found)

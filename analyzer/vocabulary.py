@@ -305,11 +305,13 @@ def _guess(tb: Traceback, cause: str, confidence: float, telling: list[str]) -> 
 
 
 def complete(
-    tb: Traceback, diagnoses: tuple[Diagnosis, ...], model: Model | None = None
+    tb: Traceback, diagnoses: tuple[Diagnosis, ...], model: Model | None = None, weak: bool = False
 ) -> tuple[Diagnosis, ...]:
     """The rules' diagnoses, checked against the failure's words and completed to three hypotheses."""
     model = model or shipped_model()
-    if model is None or (diagnoses and len(diagnoses) >= MAX_DIAGNOSES and diagnoses[0].confidence < SURE):
+    if model is None or (
+        not weak and diagnoses and len(diagnoses) >= MAX_DIAGNOSES and diagnoses[0].confidence < SURE
+    ):
         return diagnoses
     feats = features(tb)
     ranked = model.posterior(feats)
@@ -325,6 +327,17 @@ def complete(
         )
     if out and out[0].confidence >= SURE:
         return tuple(out)  # a rule is sure and the words agree: no guesses beside it
+    if weak:
+        # rules that read only words weigh no more than the words model: rank them together
+        guesses = [
+            _guess(tb, cause, max(model.confidence(p), 0.01), model.telling(feats, cause))
+            for cause, p in ranked[: MAX_DIAGNOSES + 1]
+            if cause != "other"
+        ]
+        merged: dict[str, Diagnosis] = {}
+        for d in sorted(out + guesses, key=lambda d: -d.confidence):
+            merged.setdefault(d.cause, d)
+        return tuple(merged.values())[:MAX_DIAGNOSES]
     have = {d.cause for d in out}
     floor = min((d.confidence for d in out), default=1.0)
     for cause, p in ranked:

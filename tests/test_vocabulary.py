@@ -68,6 +68,19 @@ def test_a_sure_rule_whose_failure_reads_like_another_cause_is_doubted_and_compl
     )
 
 
+def test_words_only_rules_rank_with_the_guesses_not_above_them():
+    # a fallback rule reads words, as the model does: the better supported of the two goes first
+    tb = failure_of(CE_CASE.read_bytes())
+    words_rule = _rule_diagnosis("model.input_shape", 0.2)
+    out = vocabulary.complete(tb, (words_rule,), weak=True)
+    assert out[0].cause == "data.label_out_of_range" and out[0].confidence > 0.2
+    assert len(out) == 3 and (words_rule in out or all(d.confidence >= 0.2 for d in out))
+    assert [d.confidence for d in out] == sorted((d.confidence for d in out), reverse=True)
+    # a rule that knows the message shape keeps its place above the guesses
+    out = vocabulary.complete(tb, (words_rule,))
+    assert out[0] == words_rule
+
+
 def test_a_sure_rule_is_not_doubted_for_a_cause_another_rule_named():
     tb = failure_of(CE_CASE.read_bytes())
     pair = (_rule_diagnosis("env.distributed", 0.9), _rule_diagnosis("data.label_out_of_range", 0.85))
