@@ -5,8 +5,9 @@ failure, or fewer than three do, the words of the failure (its exception types a
 libraries its frames pass through, the code on its last lines, the TensorFlow ops it names) are
 weighed by a naive Bayes model counted from `corpus/cases` and shipped as `rules/vocabulary.json`.
 Its guesses are hypotheses to check, never findings: their confidence is measured on corpus cases
-the counts did not see, and held below the rules' (at most MAX_CONFIDENCE). It also checks the
-rules: a rule sure of one cause (0.8 or more) whose failure reads like another cause is lowered
+the counts did not see, and held at or below MAX_CONFIDENCE. They rank below any rule surer than
+that, and by confidence together with the rules that read only words or are no surer (on held-out
+batches this put the right cause first more often). It also checks the rules: a rule sure of one cause (0.8 or more) whose failure reads like another cause is lowered
 below 0.8, since a message shape shared by two causes is how confident answers go wrong.
 
     python -m analyzer.vocabulary corpus/cases rules/vocabulary.json   # rebuild after corpus edits
@@ -327,8 +328,9 @@ def complete(
         )
     if out and out[0].confidence >= SURE:
         return tuple(out)  # a rule is sure and the words agree: no guesses beside it
-    if weak:
-        # rules that read only words weigh no more than the words model: rank them together
+    if weak or (out and out[0].confidence <= MAX_CONFIDENCE):
+        # rules that read only words, or whose message shape is weak evidence (no more than a
+        # guess may claim), weigh no more than the words model: rank them together
         guesses = [
             _guess(tb, cause, max(model.confidence(p), 0.01), model.telling(feats, cause))
             for cause, p in ranked[: MAX_DIAGNOSES + 1]

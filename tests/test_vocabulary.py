@@ -76,9 +76,11 @@ def test_words_only_rules_rank_with_the_guesses_not_above_them():
     assert out[0].cause == "data.label_out_of_range" and out[0].confidence > 0.2
     assert len(out) == 3 and (words_rule in out or all(d.confidence >= 0.2 for d in out))
     assert [d.confidence for d in out] == sorted((d.confidence for d in out), reverse=True)
-    # a rule that knows the message shape keeps its place above the guesses
-    out = vocabulary.complete(tb, (words_rule,))
-    assert out[0] == words_rule
+    # so does a rule whose message shape is weak evidence (no surer than a guess may be) ...
+    assert vocabulary.complete(tb, (words_rule,))[0].cause == "data.label_out_of_range"
+    # ... while a rule surer than any guess keeps its place above them
+    shape_rule = _rule_diagnosis("model.input_shape", vocabulary.MAX_CONFIDENCE + 0.1)
+    assert vocabulary.complete(tb, (shape_rule,))[0] == shape_rule
 
 
 def test_a_sure_rule_is_not_doubted_for_a_cause_another_rule_named():
