@@ -618,7 +618,7 @@ from torchvision.transforms import functional as TF
 model = torchvision.models.detection.maskrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=2,
                                                            min_size=256, max_size=256)
 model.load_state_dict(torch.load("nuclei_maskrcnn_epoch20.pth", map_location="cpu"))
-model.eval()''',
+model.eval();''',
     '''img = Image.open("samples/slide_017.png").convert("RGB")
 with torch.no_grad():
     out = model([TF.to_tensor(img)])[0]
@@ -811,6 +811,42 @@ predictions, probabilities = prediction.classifyImage(url, result_count=2)
 for name, prob in zip(predictions, probabilities):
     print(name, ":", prob)''',
 ]
+
+IAI["cls-classify-stacked-frames-batch"] = '''
+import cv2
+import numpy as np
+from imageai.Classification.Custom import CustomImageClassification
+
+prediction = CustomImageClassification()
+prediction.setModelTypeAsMobileNetV2()
+prediction.setModelPath("pets/models/mobilenet_v2-pets-test_acc_0.91250_epoch-3.pt")
+prediction.setJsonPath("pets/models/pets_model_classes.json")
+prediction.loadModel()
+
+# classify the door-camera frames in one go instead of one call per frame
+cap = cv2.VideoCapture("door_cam.avi")
+frames = []
+while True:
+    ok, frame = cap.read()
+    if not ok:
+        break
+    frames.append(cv2.cvtColor(cv2.resize(frame, (224, 224)), cv2.COLOR_BGR2RGB))
+batch = np.stack(frames)
+print("frames:", batch.shape)
+predictions, probabilities = prediction.classifyImage(batch, result_count=1)
+print(list(zip(predictions, probabilities)))
+'''
+
+
+def door_cam(work: Path):
+    import cv2
+    import numpy as np
+    vw = cv2.VideoWriter(str(work / "door_cam.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 5, (160, 120))
+    rng = np.random.default_rng(1)
+    for _ in range(6):
+        vw.write(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8))
+    vw.release()
+
 
 # ====================================================================== DataLoader workers
 
@@ -1038,10 +1074,13 @@ import random
 import numpy as np
 
 
-def seed_everything(seed=42):
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+SEED = 42
+
+
+def seed_everything():
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
 
 
 def main():
@@ -1081,7 +1120,7 @@ class Denoised(Dataset):
 
 def main():
     ds = Denoised("data/cells/train")
-    loader = DataLoader(ds, batch_size=4, shuffle=True, num_workers=2, timeout=60)
+    loader = DataLoader(ds, batch_size=4, shuffle=True, num_workers=2)
     model = models.resnet18(weights=None, num_classes=len(ds.ds.classes))
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     for x, y in loader:
@@ -1332,7 +1371,7 @@ def cases():
     notebook("maskrcnn-eval-mask-channel-dim-pil-notebook", "model.api_misuse",
              setup=both(run_py(SAVE_MASKRCNN), imgs([("samples/slide_017.png", (256, 256), "RGB")])), timeout=400)
     add("frcnn-v1-checkpoint-into-v2-builder", "model.weights_mismatch",
-        {"app.py": SCRIPTS["frcnn-v1-checkpoint-into-v2-builder"]}, argv=["app.py"],
+        {"app.py": SCRIPTS["frcnn-v1-checkpoint-into-v2-builder"]}, argv=["app.py"], forms=["cpython_basic", "multiline_message"],
         setup=both(run_py(SAVE_FRCNN_V1), imgs([("site_cam_04.jpg", (160, 120), "RGB")])), timeout=400)
 
     # ImageAI 3 ---------------------------------------------------------------------------------------
@@ -1350,6 +1389,8 @@ def cases():
         setup=both(run_py(SAVE_HARDHAT), imgs([(f"camera_roll/IMG_00{n}.jpg", (320, 240), "RGB") for n in (40, 41, 42)])))
     iai("custom-detect-custom-objects-as-list", "model.api_misuse", argv=("detect.py",),
         setup=both(run_py(SAVE_HARDHAT), imgs([("site.jpg", (320, 240), "RGB")])))
+    iai("cls-classify-stacked-frames-batch", "model.api_misuse", also=["model.input_shape"], argv=("predict.py",),
+        setup=both(run_py(SAVE_PETS_CLS), door_cam))
     notebook("imageai-cls-classify-image-url-notebook", "model.api_misuse", also=["data.missing_or_corrupt"],
              framework="imageai", setup=run_py(SAVE_PETS_CLS), timeout=400)
 
@@ -1369,7 +1410,8 @@ def cases():
              setup=imgs(class_folder("data/insects/train", ("ant", "bee"), 2)))
     script("worker-init-fn-without-worker-id", "model.api_misuse", forms=["cpython_basic", "dataloader_worker"],
            also=["env.multiprocessing"], setup=imgs(class_folder("data/insects/train", ("ant", "bee"), 4)))
-    script("worker-dataset-returns-tensor-requiring-grad", "env.multiprocessing", also=["optim.autograd_graph"],
+    script("worker-dataset-returns-tensor-requiring-grad", "optim.autograd_graph", also=["env.multiprocessing"],
+           forms=["cpython_basic", "dataloader_worker"],
            setup=imgs(class_folder("data/cells/train", ("healthy", "infected"), 4)), timeout=300)
     script("worker-object-crops-fd-ancdata", "env.multiprocessing", also=["resource.host_memory"],
            setup=shelves, timeout=300)
