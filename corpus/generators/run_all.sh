@@ -36,6 +36,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more11.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more12.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more13.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more14.py "$@"
   run "$TORCH_PY" corpus/generators/torch_distributed.py
   run "$TORCH_PY" corpus/generators/timestamped_logs.py  # needs `ts` (moreutils)
 else
