@@ -17,11 +17,12 @@ back as uint8; tapes (a saliency map w.r.t. an unwatched input, gradient
 accumulation over a detector head the warm-up loss does not use, a class loss
 and a box loss taken from one non-persistent tape, one ``tf.function`` train step
 reused by a new model and optimizer in every k-fold split, a distillation student
-run through ``predict`` inside the tape, ``.numpy()`` logging inside a
-``tf.function``); ``tf.distribute.MirroredStrategy`` over two logical CPUs (an
+run through ``predict`` inside the tape, a head layer object given to
+``tape.watch``, ``.numpy()`` logging inside a ``tf.function``);
+``tf.distribute.MirroredStrategy`` over two logical CPUs (an
 optimizer made outside the scope, a step called without ``strategy.run``,
 ``apply_gradients`` on per-replica gradients in cross-replica context, a
-per-replica loss summed by hand, ``predict`` on a distributed batch), a Colab TPU
+``tf.reduce_mean`` of a per-replica loss, ``predict`` on a distributed batch), a Colab TPU
 resolver with no TPU, a PyTorch-style ``tf.device("cuda:0")``; files
 (``flow_from_directory`` over a truncated and a zero-byte JPEG, ``list_files``
 picking up ``Thumbs.db`` and a notes file, per-class sampling and class weights
@@ -87,14 +88,8 @@ def boxes_csv(d: Path):
     (d / "cones" / "boxes.csv").write_text("\n".join(rows) + "\n")
 
 
-def trunc_in_flowers(d: Path):
-    flowers(d)
-    imgs([("flowers/roses/roses_from_phone.jpg", (48, 48), "truncated")])(d)
-
-
-def empty_in_pets(d: Path):
-    pets(d)
-    imgs([("pets/dog/dog_download_17.jpg", (48, 48), "empty")])(d)
+trunc_in_flowers = both(flowers, imgs([("flowers/roses/roses_from_phone.jpg", (48, 48), "truncated")]))
+empty_in_pets = both(pets, imgs([("pets/dog/dog_download_17.jpg", (48, 48), "empty")]))
 
 
 def junk_in_parts(d: Path):
@@ -854,6 +849,46 @@ saliency.shape
                 grads = tape.gradient(loss, student.trainable_variables)
                 optimizer.apply_gradients(zip(grads, student.trainable_variables))
             print("epoch", epoch, "distillation loss", float(loss))
+        """,
+    ),
+    Case(
+        name="keras-more13-finetune-head-tape-watch-layer-object-tfk2",
+        cause="optim.autograd_graph",
+        also=("model.api_misuse",),
+        exception="ValueError",
+        env="tfk2",
+        framework="tensorflow",
+        setup=pets,
+        expect="not tf.Tensor or tf.Variable",
+        code="""
+        import tensorflow as tf
+        from tensorflow.keras import layers
+
+        train_ds = tf.keras.utils.image_dataset_from_directory("{DATA}/pets", image_size=(48, 48), batch_size=8)
+
+        backbone = tf.keras.Sequential([
+            layers.Input((48, 48, 3)),
+            layers.Rescaling(1 / 255.0),
+            layers.Conv2D(16, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.GlobalAveragePooling2D(),
+        ], name="backbone")
+        head = layers.Dense(2, name="head")
+        model = tf.keras.Sequential([backbone, head])
+
+        optimizer = tf.keras.optimizers.Adam(1e-3)
+        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+        # stage 1: only the new head learns, the backbone stays as it is
+        for epoch in range(3):
+            for images, labels in train_ds:
+                with tf.GradientTape(watch_accessed_variables=False) as tape:
+                    tape.watch(head)
+                    loss = loss_fn(labels, model(images, training=True))
+                grads = tape.gradient(loss, head.trainable_variables)
+                optimizer.apply_gradients(zip(grads, head.trainable_variables))
+            print("epoch", epoch, "loss", float(loss))
         """,
     ),
     Case(
