@@ -7,8 +7,9 @@ weighed by a naive Bayes model counted from `corpus/cases` and shipped as `rules
 Its guesses are hypotheses to check, never findings: their confidence is measured on corpus cases
 the counts did not see, and held at or below MAX_CONFIDENCE. They rank below any rule surer than
 that, and by confidence together with the rules that read only words or are no surer (on held-out
-batches this put the right cause first more often). It also checks the rules: a rule sure of one cause (0.8 or more) whose failure reads like another cause is lowered
-below 0.8, since a message shape shared by two causes is how confident answers go wrong.
+batches this put the right cause first more often). It also checks the rules: a rule sure of one
+cause (0.8 or more) whose failure reads like another cause is lowered below 0.8, since a message
+shape shared by two causes is how confident answers go wrong.
 
     python -m analyzer.vocabulary corpus/cases rules/vocabulary.json   # rebuild after corpus edits
 """
