@@ -558,18 +558,15 @@ def _starts_something(text: str) -> bool:
     )
 
 
-_CHAIN_MARK = ("During handling of the above exception", "The above exception was the direct cause")
-
-
 def _chain_follows(lines: Sequence[str], i: int, limit: int = 6) -> bool:
     """Plain text from line i on, then a chain marker within a few lines: the text is the end of
     a long message (torch.load's `Check the documentation ...` after its numbered advice)."""
     seen = 0
-    for text in lines[i:]:
-        text = text.strip()
+    for j in range(i, len(lines)):
+        text = lines[j].strip()
         if not text:
             continue
-        if text.startswith(_CHAIN_MARK):
+        if CAUSE.match(text) or CONTEXT.match(text):
             return seen > 0
         seen += 1
         if seen > limit or _starts_something(text):
