@@ -10,7 +10,7 @@ from typing import BinaryIO
 from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules, match_rules_tiered
 from analyzer.model import Diagnosis, ExceptionInfo, Explained, Report, Span, Traceback
-from analyzer.parse import KERNEL_ASSERT, detect_framework, node_refs, parse_region
+from analyzer.parse import KERNEL_ASSERT, Lazy, detect_framework, node_refs, parse_region
 from analyzer.ruleset import rule_from, shipped_tables
 from analyzer.vocabulary import complete
 
@@ -36,8 +36,14 @@ def _scan(chunks: Iterable[bytes]) -> tuple[list[Traceback], int, Region | None]
     return list(kept), seen - len(kept), last
 
 
+# an exception named inside a line, after the code that raised it (`x = f.decode() AttributeError:
+# ...`, as issue titles and chat pastes run them together)
+_INLINE_EXC = Lazy(r"(?<=\s)((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)): ")
+
+
 def headless_failure(region: Region) -> Traceback:
-    """The last lines of an input with no exception line: users often paste only a message."""
+    """The last lines of an input with no exception line: users often paste only a message, or
+    the line that raised and the exception run together on one line."""
     lines = [line for line in region.lines if line.strip()][-HEADLESS_LINES:]
     first = region.start_line + next(
         i for i, line in enumerate(region.lines) if line.strip() == lines[0].strip()
@@ -45,8 +51,17 @@ def headless_failure(region: Region) -> Traceback:
     ops = tuple(op for line in lines for op in node_refs(line))
     # a CUDA kernel's asserts are often the last thing a dying run printed
     asserts = tuple(dict.fromkeys(line.strip() for line in lines if KERNEL_ASSERT.search(line)))
+    exception = ExceptionInfo("", "\n".join(lines))
+    raw: tuple[str, ...] = ()
+    for k, line in enumerate(lines):
+        m = _INLINE_EXC.compiled.search(line)
+        if m is not None:
+            exception = ExceptionInfo(m.group(1), "\n".join([line[m.end() :], *lines[k + 1 :]]).strip())
+            raw = (*lines[:k], line[: m.start()].strip())  # the code that raised, for the rules
+            break
     return Traceback(
-        exception=ExceptionInfo("", "\n".join(lines)),
+        exception=exception,
+        raw=raw,
         frames=(),
         ops=tuple(dict.fromkeys(ops)),
         kernel_asserts=asserts,
@@ -92,10 +107,11 @@ def explain_chunks(chunks: Iterable[bytes], source: str = "-", index: RuleIndex 
     index = index or shipped_index()
     explained = tuple(Explained(tb, _diagnose(tb, index)) for tb in failures)
     if not explained and last is not None and any(line.strip() for line in last.lines):
-        # no exception line at all: a failure only when a rule knows the message shape
+        # no exception line at all: a failure when an exception is named inside a line, or when
+        # a rule knows the message shape
         headless = headless_failure(last)
         diagnoses = match_rules(headless, index)
-        if diagnoses:
+        if diagnoses or headless.exception.type:
             explained = (Explained(headless, complete(headless, diagnoses)),)
             failures = [headless]
     return Report(failures=explained, primary=primary_index(failures), dropped=dropped, source=source)

@@ -150,6 +150,10 @@ def _frame_match(line: str) -> re.Match[str] | None:
     return None
 
 
+# an error line with a message, as a paste may indent it under the code line that raised it
+_INDENTED_EXC = Lazy(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S")
+
+
 def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
     """An exception line; `strict` (outside a traceback) asks for a failure-like type name."""
     if not line or (line[0].isspace() and not strict):
@@ -225,11 +229,32 @@ _JOIN_FRAME = Lazy(r'^(File "[^"]+", line \d+(?:, in (?:<[^>]*>(?:\(\))?|\S+))?)
 _JOIN_EXC = Lazy(r"(?:^|\s)(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b:(?: |$))")
 
 
+# PyTorch before 1.0 re-raised a DataLoader worker's failure with the worker's whole traceback as
+# the message, newlines escaped: `KeyError: 'Traceback (most recent call last):\n  File ...'`
+_ESCAPED_HEADER = _HEADER_TEXT + "\\n"
+
+
+def _unescape(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
+    """A message holding an escaped traceback split into that traceback's lines."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, text in enumerate(lines):
+        at = text.find(_ESCAPED_HEADER)
+        parts = [text] if at < 0 else [text[:at], *text[at:].split("\\n")]
+        for part in parts:
+            if part.strip() and part.strip() not in ("'", '"'):
+                out.append(part.replace("\\'", "'"))
+                where.append(i)
+    return out, where
+
+
 def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
     """A traceback pasted with its lines run together (`Traceback (most recent call last): File
     "a.py", line 3, in <module> main() File ... ValueError: ...`, as forums, chat tools and some
     loggers flatten it) split back into its lines: each frame, its code line and the exception
     line. Gives the lines and, when anything was split, each one's index in the input."""
+    if any(_ESCAPED_HEADER in text for text in lines):
+        return _unescape(lines)
     if not any('File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines):
         return lines, None
     out: list[str] = []
@@ -457,6 +482,19 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
         ):
             # an exception line indented like its frames (Keras' `in user code:` block pasted
             # without its head): code lines sit deeper than their `File` line
+            emit("EXC", i, stripped)
+            state = "msg"
+            msg_lines = 0
+            open_message = False
+        elif (
+            state == "tb"
+            and out[-1].kind == "CODE"
+            and text[0].isspace()
+            and _INDENTED_EXC.match(stripped)
+            and not _exception_match(out[-1].text.strip(), strict=True)
+        ):
+            # the exception line pasted at its code line's indentation: a frame's code line is
+            # never followed by a second one naming an error with a message
             emit("EXC", i, stripped)
             state = "msg"
             msg_lines = 0

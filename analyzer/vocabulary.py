@@ -7,7 +7,9 @@ weighed by a naive Bayes model counted from `corpus/cases` and shipped as `rules
 Its guesses are hypotheses to check, never findings: their confidence is measured on corpus cases
 the counts did not see, and held at or below MAX_CONFIDENCE. They rank below any rule surer than
 that, and by confidence together with the rules that read only words or are no surer (on held-out
-batches this put the right cause first more often). It also checks the rules: a rule sure of one
+batches this put the right cause first more often). A failure that reads most like the corpus's
+`other` failures (bugs in the code that raised them) leads with that hypothesis, then the next two
+causes (on held-out batches this kept top-1 and raised top-3). It also checks the rules: a rule sure of one
 cause (0.8 or more) whose failure reads like another cause is lowered below 0.8, since a message
 shape shared by two causes is how confident answers go wrong.
 
@@ -280,7 +282,6 @@ def vocabulary_rules() -> tuple[Rule, ...]:
             (),
         )
         for cause, text in cause_texts().items()
-        if cause != "other"
     )
 
 
@@ -317,8 +318,6 @@ def complete(
         return diagnoses
     feats = features(tb)
     ranked = model.posterior(feats)
-    if not diagnoses and ranked[0][0] == "other":
-        return diagnoses  # reads most like the failures no cause fits: say nothing rather than guess
     out = list(diagnoses)
     if out and out[0].confidence >= SURE and ranked[0][0] not in {d.cause for d in out}:
         # the message shape says one cause, the rest of the failure reads like one no rule named
@@ -335,7 +334,6 @@ def complete(
         guesses = [
             _guess(tb, cause, max(model.confidence(p), 0.01), model.telling(feats, cause))
             for cause, p in ranked[: MAX_DIAGNOSES + 1]
-            if cause != "other"
         ]
         merged: dict[str, Diagnosis] = {}
         for d in sorted(out + guesses, key=lambda d: -d.confidence):
@@ -346,7 +344,7 @@ def complete(
     for cause, p in ranked:
         if len(out) >= MAX_DIAGNOSES:
             break
-        if cause in have or cause == "other":
+        if cause in have:
             continue
         confidence = min(model.confidence(p), round(floor - 0.01, 2)) if out else model.confidence(p)
         out.append(_guess(tb, cause, max(confidence, 0.01), model.telling(feats, cause)))

@@ -96,12 +96,10 @@ def test_only_the_first_diagnosis_of_the_primary_failure_is_an_error():
 
 
 def test_failure_no_rule_knows_is_undiagnosed_warning():
-    name = next(
-        str(p.relative_to(CORPUS).with_suffix(""))
-        for p in LOGS
-        if any(not e.diagnoses for e in report(str(p.relative_to(CORPUS).with_suffix(""))).failures)
-    )
-    out = sarif(report(name))
+    # every corpus failure gets at least a guess; one with none (no words model shipped) is undiagnosed
+    rep = report(CASE)
+    failures = tuple(replace(f, diagnoses=()) for f in rep.failures)
+    out = sarif(replace(rep, failures=failures))
     undiagnosed = [r for r in out["runs"][0]["results"] if r["ruleId"] == "undiagnosed"]
     assert undiagnosed and all(r["level"] == "warning" for r in undiagnosed)
     assert "undiagnosed" in [r["id"] for r in out["runs"][0]["tool"]["driver"]["rules"]]

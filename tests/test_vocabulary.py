@@ -89,7 +89,7 @@ def test_a_sure_rule_is_not_doubted_for_a_cause_another_rule_named():
     assert vocabulary.complete(tb, pair) == pair
 
 
-def test_a_failure_that_reads_like_other_gets_no_guess():
+def test_a_failure_that_reads_like_other_leads_with_that_hypothesis_then_guesses():
     tb = failure_of(CE_CASE.read_bytes())
     feats = vocabulary.features(tb)
     counts = {f: {"other": 5} for f in feats}
@@ -101,7 +101,10 @@ def test_a_failure_that_reads_like_other_gets_no_guess():
             "calibration": [0.5] * 5,
         }
     )
-    assert vocabulary.complete(tb, (), model) == ()
+    out = vocabulary.complete(tb, (), model)
+    assert [d.cause for d in out] == ["other", "data.dtype"]
+    assert out[0].rule == vocabulary.rule_id("other") and "issue tracker" in out[0].fixes[0]
+    assert out[0].confidence >= out[1].confidence and out[0].confidence <= vocabulary.MAX_CONFIDENCE
 
 
 def test_guesses_generalise_to_cases_they_were_not_counted_from():
