@@ -9,16 +9,16 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "cases"
+HELDOUT = ROOT / "heldout"  # held-out rounds, scored apart from the corpus (README)
 
 
-def corpus_cases() -> list[tuple[str, Path, dict]]:
+def corpus_cases(root: Path = CORPUS, prefix: str = "") -> list[tuple[str, Path, dict]]:
     cases = []
-    for label in sorted(CORPUS.rglob("*.toml")):
+    for label in sorted(root.rglob("*.toml")):
         log = label.with_suffix(".log")
         if log.exists():
-            cases.append(
-                (str(label.relative_to(CORPUS).with_suffix("")), log, tomllib.loads(label.read_text()))
-            )
+            name = prefix + str(label.relative_to(root).with_suffix(""))
+            cases.append((name, log, tomllib.loads(label.read_text())))
     return cases
 
 

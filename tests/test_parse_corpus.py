@@ -1,4 +1,5 @@
-"""Every real corpus case parses, finds the failure that ended the run, and shows its forms."""
+"""Every real corpus case (and held-out case) parses, finds the failure that ended the run, and
+shows its forms."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pytest
 from analyzer.explain import explain_chunks
 from analyzer.model import Traceback
 
-from .conftest import corpus_cases
+from .conftest import HELDOUT, corpus_cases
 
-CASES = corpus_cases()
+CASES = corpus_cases() + corpus_cases(HELDOUT, "heldout/")
 
 
 def _frames(tb: Traceback):
