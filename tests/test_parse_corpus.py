@@ -131,7 +131,9 @@ def test_every_case_names_its_source_and_a_taxonomy_cause():
         assert label.get("cause") in CAUSES, f"{name}: cause {label.get('cause')!r}"
         assert all(c in CAUSES for c in label.get("also", [])), name
         source = label.get("source", "")
-        assert source.startswith("https://") or (ROOT / source).is_file(), f"{name}: source {source!r}"
+        assert source.startswith(("https://", "http://")) or (ROOT / source).is_file(), (
+            f"{name}: source {source!r}"
+        )
 
 
 def _primary(case: str):
