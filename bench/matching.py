@@ -1,5 +1,6 @@
 """Matching stays flat as the rule corpus grows: time per trace with the shipped rules and with
-1,000 rules (the shipped ones plus synthesised variants, each keyed on words of its own).
+1,000 rules (the shipped ones plus synthesised variants, each keyed on words of its own), or
+twice the shipped count once more than 1,000 are shipped.
 
 Usage: python bench/matching.py
 """
@@ -52,7 +53,10 @@ def main() -> None:
     shipped = shipped_rules()
     grown = list(shipped)
     n = 0
-    while len(grown) < 1000:
+    # 1,000 rules as the issue asks; once more than that are shipped, twice the shipped count,
+    # so that the comparison still shows how matching grows with the number of rules
+    target = max(1000, 2 * len(shipped))
+    while len(grown) < target:
         grown.append(variant(shipped[n % len(shipped)], n))
         n += 1
     small, big = RuleIndex.build(shipped), RuleIndex.build(grown)
