@@ -10,7 +10,7 @@ from typing import BinaryIO
 from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules, match_rules_tiered
 from analyzer.model import Diagnosis, ExceptionInfo, Explained, Report, Span, Traceback
-from analyzer.parse import KERNEL_ASSERT, Lazy, detect_framework, node_refs, parse_region
+from analyzer.parse import KERNEL_ASSERT, detect_framework, node_refs, parse_region, split_at_exception
 from analyzer.ruleset import rule_from, shipped_tables
 from analyzer.vocabulary import complete
 
@@ -36,11 +36,6 @@ def _scan(chunks: Iterable[bytes]) -> tuple[list[Traceback], int, Region | None]
     return list(kept), seen - len(kept), last
 
 
-# an exception named inside a line, after the code that raised it (`x = f.decode() AttributeError:
-# ...`, as issue titles and chat pastes run them together)
-_INLINE_EXC = Lazy(r"(?<=\s)((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)): ")
-
-
 def headless_failure(region: Region) -> Traceback:
     """The last lines of an input with no exception line: users often paste only a message, or
     the line that raised and the exception run together on one line."""
@@ -54,10 +49,11 @@ def headless_failure(region: Region) -> Traceback:
     exception = ExceptionInfo("", "\n".join(lines))
     raw: tuple[str, ...] = ()
     for k, line in enumerate(lines):
-        m = _INLINE_EXC.compiled.search(line)
-        if m is not None:
-            exception = ExceptionInfo(m.group(1), "\n".join([line[m.end() :], *lines[k + 1 :]]).strip())
-            raw = (*lines[:k], line[: m.start()].strip())  # the code that raised, for the rules
+        split = split_at_exception(line)
+        if split is not None:
+            code, exc = split
+            exception = ExceptionInfo(exc.type, "\n".join([exc.message, *lines[k + 1 :]]).strip())
+            raw = (*lines[:k], code.strip())  # the code that raised, for the rules
             break
     return Traceback(
         exception=exception,

@@ -229,6 +229,16 @@ _JOIN_FRAME = Lazy(r'^(File "[^"]+", line \d+(?:, in (?:<[^>]*>(?:\(\))?|\S+))?)
 _JOIN_EXC = Lazy(r"(?:^|\s)(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b:(?: |$))")
 
 
+def split_at_exception(text: str) -> tuple[str, ExceptionInfo] | None:
+    """A line that runs the code that raised into its exception line (`x = f() ValueError: ...`,
+    as one-line pastes and issue titles do): the code and the exception, or None."""
+    at = _JOIN_EXC.compiled.search(text)
+    if at is None or not text[: at.start()].strip():
+        return None
+    m = _exception_match(text[at.end() :], strict=True)
+    return None if m is None else (text[: at.start()], ExceptionInfo(m.group("type"), m.group("msg") or ""))
+
+
 # PyTorch before 1.0 re-raised a DataLoader worker's failure with the worker's whole traceback as
 # the message, newlines escaped: `KeyError: 'Traceback (most recent call last):\n  File ...'`
 _ESCAPED_HEADER = _HEADER_TEXT + "\\n"
