@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.explain import explain_chunks
+from analyzer.explain import explain_chunks, explain_path, explain_text
 from analyzer.render.line_format import render as render_line
 
 from .conftest import CORPUS, ROOT, console_script
@@ -103,3 +103,12 @@ def test_vscode_problem_matcher_reads_every_corpus_case():
         assert f"{problem['file']}:{problem['line']}: {problem['code']}: {problem['message']}" == text
     got = {(p["file"], p["line"], p["code"], p["message"]) for p in problems}
     assert set(wanted) <= got
+
+
+def test_a_failure_without_frames_points_at_its_line_in_the_log(tmp_path):
+    log = tmp_path / "train.log"
+    log.write_text("epoch 1/3 loss 0.5\nRuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n")
+    lines = render_line(explain_path(str(log))).splitlines()
+    assert lines and all(line.startswith(f"{log}:2: ") for line in lines), lines
+    piped = render_line(explain_text(log.read_text())).splitlines()
+    assert piped and all(line.startswith("-:2: ") for line in piped), piped
