@@ -489,6 +489,18 @@ def both(*setups):
     return run
 
 
+def rng(seed=0):
+    """A seeded NumPy generator for the images a case's setup writes."""
+    import numpy as np
+
+    return np.random.default_rng(seed)
+
+
+def rgb(h, w, seed=0):
+    """A seeded random RGB image (uint8), as setups write them."""
+    return rng(seed).integers(0, 255, size=(h, w, 3), dtype="uint8")
+
+
 def save_png(path: Path, arr, mode=None):
     """Write an array as a PNG (PIL mode when given), making the folder."""
     from PIL import Image

@@ -54,17 +54,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
+from _tfrecord import rgb as _rgb, rng as _rng  # noqa: E402
 from _record import class_folder, imgs, sub  # noqa: E402
 from _tfrecord import Case, both, make_images, notebook, save_png  # noqa: E402
 
-
-def _rng(seed=0):
-    import numpy as np
-    return np.random.default_rng(seed)
-
-
-def _rgb(h, w, seed=0):
-    return _rng(seed).integers(0, 255, size=(h, w, 3), dtype="uint8")
 
 
 # ---------------------------------------------------------------- data helpers
