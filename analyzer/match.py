@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
+from analyzer.parse import Lazy
 from analyzer.ruleset import TEMPLATE_FIELD, Rule
 
 MAX_DIAGNOSES = 5
@@ -94,12 +94,9 @@ class RuleIndex:
 
 
 # a line of Python source: an assignment, a call or a subscript, not a log record or prose
-_CODE_LIKE_SOURCE = r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
-
-
-@lru_cache(maxsize=1)
-def _code_like() -> re.Pattern[str]:
-    return re.compile(_CODE_LIKE_SOURCE)  # compiled on first use: start-up stays light
+_CODE_LIKE = Lazy(  # compiled on first use: start-up stays light
+    r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
+)
 
 
 def log_text_of(tb: Traceback) -> str:
@@ -118,7 +115,7 @@ def log_text_of(tb: Traceback) -> str:
         # a paste cut short above the exception (or with its code line unindented) often keeps
         # the line that raised as the last line before the exception
         last = tb.raw[-1] if tb.raw else (tb.context[-1] if tb.context and not tb.frames else "")
-        if last and _code_like().match(last):
+        if last and _CODE_LIKE.match(last):
             parts.append(f"code: {last.strip()}")
     loc = tb.location
     if loc is not None and loc.code:
