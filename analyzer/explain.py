@@ -9,8 +9,15 @@ from typing import BinaryIO
 
 from analyzer.ingest import Region, find_regions, read_chunks
 from analyzer.match import RuleIndex, match_rules, match_rules_tiered
-from analyzer.model import Diagnosis, ExceptionInfo, Explained, Report, Span, Traceback
-from analyzer.parse import KERNEL_ASSERT, detect_framework, node_refs, parse_region, split_at_exception
+from analyzer.model import Diagnosis, ExceptionInfo, Explained, Frame, Report, Span, Traceback, is_user_path
+from analyzer.parse import (
+    KERNEL_ASSERT,
+    PY_WARNING,
+    detect_framework,
+    node_refs,
+    parse_region,
+    split_at_exception,
+)
 from analyzer.ruleset import rule_from, shipped_tables
 from analyzer.vocabulary import complete
 
@@ -48,6 +55,7 @@ def headless_failure(region: Region) -> Traceback:
     asserts = tuple(dict.fromkeys(line.strip() for line in lines if KERNEL_ASSERT.search(line)))
     exception = ExceptionInfo("", "\n".join(lines))
     raw: tuple[str, ...] = ()
+    frames: tuple[Frame, ...] = ()
     for k, line in enumerate(lines):
         split = split_at_exception(line)
         if split is not None:
@@ -55,10 +63,24 @@ def headless_failure(region: Region) -> Traceback:
             exception = ExceptionInfo(exc.type, "\n".join([exc.message, *lines[k + 1 :]]).strip())
             raw = (*lines[:k], code.strip())  # the code that raised, for the rules
             break
+    else:
+        # no exception at all, but NumPy warned of a NaN or inf (`path:40: RuntimeWarning: invalid
+        # value encountered in sqrt` above its source line): the last such warning is the failure
+        for k in range(len(lines) - 1, -1, -1):
+            m = PY_WARNING.match(lines[k]) if "encountered in" in lines[k] else None
+            if m is None:
+                continue
+            after = lines[k + 1 : k + 2]
+            code = after[0].strip() if after and not PY_WARNING.match(after[0]) else None
+            exception = ExceptionInfo(m.group("type"), "\n".join([m.group("msg"), *lines[k + 1 :]]).strip())
+            path = m.group("path")
+            frames = (Frame(path, int(m.group("line")), None, code, is_user_path(path)),)
+            raw = tuple(lines[:k])
+            break
     return Traceback(
         exception=exception,
         raw=raw,
-        frames=(),
+        frames=frames,
         ops=tuple(dict.fromkeys(ops)),
         kernel_asserts=asserts,
         span=Span(first, region.end_line),

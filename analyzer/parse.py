@@ -120,6 +120,12 @@ SIGNAL = Lazy(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
     r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"
 )
+# NumPy's floating-point warning as the warnings module prints it (`path:line: RuntimeWarning: invalid
+# value encountered in sqrt`): the NaN or inf it reports is a failure even when nothing raised
+PY_WARNING = Lazy(
+    r"^\s*(?P<path>\S.*?):(?P<line>\d+): (?P<type>RuntimeWarning): "
+    r"(?P<msg>(?:invalid value|divide by zero|overflow) encountered in .*)$"
+)
 TERMINATE = Lazy(r"^terminate called after throwing an instance of '(?P<type>[^']+)'")
 WHAT = Lazy(r"^\s*what\(\):\s*(?P<msg>.*)$")
 IGNORED = Lazy(r"^Exception ignored in")
@@ -593,7 +599,7 @@ def _balance_quotes(tokens: list[_Line]) -> list[_Line]:
 
 
 _OPEN_MESSAGE = Lazy(r"(:\s*$|Exception encountered when calling|in user code:)")
-_VSCODE = Lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
+_VSCODE = Lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)(?:\s+\(note: [^)]*\))?\s*$")
 
 
 def _starts_something(text: str) -> bool:
@@ -1024,6 +1030,19 @@ def _exc_info(exc: _Exc) -> ExceptionInfo:
     return ExceptionInfo(typ, message)
 
 
+def _py_func_failure(message: str) -> Traceback | None:
+    """The Python failure a TensorFlow error message holds, when TF's py-func runner printed it."""
+    lines = message.splitlines()
+    start = next((i for i, line in enumerate(lines) if TB_HEADER.match(line)), None)
+    if start is None:
+        return None
+    found = parse_region(Region(start_line=1, lines=tuple(lines[start:])))
+    for tb in reversed(found):
+        if tb.exception.type and any(f.path.replace("\\", "/").endswith("/script_ops.py") for f in tb.frames):
+            return tb
+    return None
+
+
 def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
     """Turn a chain of links (and their relations) into one Traceback."""
     chain: list[ChainLink] = []
@@ -1075,6 +1094,15 @@ def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
         inner_exc = exc.inner_exc[-1]
         rest = explaining.message.split(inner_exc.message, 1)[-1] if inner_exc.message else ""
         explaining = ExceptionInfo(inner_exc.type, (inner_exc.message + rest).strip())
+    if exc.inner is None and _HEADER_TEXT in explaining.message:
+        embedded = _py_func_failure(explaining.message)
+        if embedded is not None:
+            # TensorFlow ran Python code for the input pipeline (`tf.py_function`, `numpy_function`,
+            # `Dataset.from_generator`, a Keras PyDataset) and printed its traceback inside its own
+            # error: that failure, in the user's code, is the one that explains
+            chain.append(ChainLink("wrapper", explaining, tuple(frames)))
+            frames.extend(embedded.frames)
+            explaining = embedded.exception
     if not explaining.type and chain:
         explaining = ExceptionInfo("", explaining.message)
     first = min([p[1].first for p in pairs] + [p[1].exc.first for p in pairs if p[1].exc.first])
@@ -1214,6 +1242,15 @@ def _attach_asserts(results: list[Traceback], asserts: list[tuple[int, str]]) ->
 
 
 def _context(region: Region, first_line: int) -> tuple[str, ...]:
+    """The lines just before a failure, and the last warnings printed before those: a warning long
+    before the traceback (OpenCV's `can't open/read file`, a library's deprecation) often says why."""
     idx = first_line - region.start_line
-    lines = [line for line in region.lines[max(0, idx - CONTEXT_LINES) : max(0, idx)] if line.strip()]
-    return tuple(lines)
+    start = max(0, idx - CONTEXT_LINES)
+    warned = [line for line in region.lines[max(0, start - EARLIER_SCAN) : start] if _WARNED.search(line)]
+    lines = [line for line in region.lines[start : max(0, idx)] if line.strip()]
+    return tuple(warned[-EARLIER_WARNINGS:] + lines)
+
+
+EARLIER_SCAN = 2000  # lines above the context searched for warnings
+EARLIER_WARNINGS = 5
+_WARNED = Lazy(r"\[ ?WARN|Warning: |^W\d{4} |^\S* ?W (?:tensorflow|external)/")

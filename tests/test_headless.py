@@ -27,6 +27,44 @@ def test_a_qualified_exception_inside_a_line_keeps_its_name_and_the_lines_after_
     assert tb.exception.message == "CUDA out of memory.\nTried to allocate 2.00 GiB"
 
 
+def test_a_python_warning_is_the_failure_of_a_log_without_an_exception():
+    # a run that only warned (and then diverged or stalled): the last warning, at its source line
+    text = (
+        "Epoch 1/50\n"
+        "/home/user/darkflow/net/yolov2/data.py:40: RuntimeWarning: invalid value encountered in sqrt\n"
+        "  obj[3] = np.sqrt(obj[3])\n"
+        "/home/user/darkflow/net/yolov2/data.py:41: RuntimeWarning: divide by zero encountered in log\n"
+        "  obj[4] = np.log(obj[4])\n"
+    )
+    tb = failure_of(text.encode())
+    assert (tb.exception.type, tb.exception.message.splitlines()[0]) == (
+        "RuntimeWarning",
+        "divide by zero encountered in log",
+    )
+    assert (tb.frames[-1].path, tb.frames[-1].line, tb.frames[-1].code) == (
+        "/home/user/darkflow/net/yolov2/data.py",
+        41,
+        "obj[4] = np.log(obj[4])",
+    )
+    assert len(explain_text(text).failures) == 1
+
+
+def test_other_warnings_alone_are_no_failure():
+    text = (
+        "/usr/lib/python3/site-packages/torch/utils/data/dataloader.py:560: UserWarning: This DataLoader "
+        "will create 8 worker processes in total.\n  warnings.warn(_create_warning_msg(\n"
+    )
+    assert explain_text(text).failures == ()
+
+
+def test_a_warning_does_not_hide_an_exception_named_inside_a_line():
+    text = (
+        "/usr/lib/python3/site-packages/keras/backend.py:12: UserWarning: deprecated\n"
+        "model.fit(x) ValueError: bad shapes\n"
+    )
+    assert failure_of(text.encode()).exception.type == "ValueError"
+
+
 def test_log_lines_without_an_exception_are_no_failure():
     report = explain_text("epoch 1/3 loss 0.5 (no Error here)\nsaving model: done\n")
     assert report.failures == ()
@@ -52,3 +90,83 @@ def test_a_worker_traceback_escaped_into_the_message_is_the_failure():
         and tb.frames[-1].code == "label_idx = self.class_to_ind[name]"
     )
     assert tb.framework == "pytorch"
+
+
+_PY_FUNC = """\
+Traceback (most recent call last):
+  File "/home/user/project/train.py", line 38, in <module>
+    model.fit(train, epochs=3)
+  File "/home/user/venv/lib/python3.11/site-packages/tensorflow/python/eager/execute.py", line 53, in quick_execute
+    tensors = pywrap_tfe.TFE_Py_Execute(ctx._handle, device_name, op_name,
+tensorflow.python.framework.errors_impl.UnknownError: Graph execution error:
+
+Detected at node PyFunc defined at (most recent call last):
+<stack traces unavailable>
+AttributeError: 'NoneType' object has no attribute 'shape'
+Traceback (most recent call last):
+
+  File "/home/user/venv/lib/python3.11/site-packages/tensorflow/python/ops/script_ops.py", line 269, in __call__
+    ret = func(*args)
+
+  File "/home/user/project/train.py", line 24, in __getitem__
+    h, w = img.shape[:2]
+
+AttributeError: 'NoneType' object has no attribute 'shape'
+
+
+\t [[{{node PyFunc}}]]
+\t [[IteratorGetNext]] [Op:__inference_multi_step_on_iterator_1276]
+"""
+
+
+def test_a_py_func_traceback_inside_a_tensorflow_error_is_the_failure():
+    # TensorFlow prints the Python failure of a py_function / from_generator / PyDataset inside its
+    # own error: the user's line and exception come from there, TensorFlow's error wraps them
+    tb = failure_of(_PY_FUNC.encode())
+    assert (tb.exception.type, tb.exception.message.splitlines()[0]) == (
+        "AttributeError",
+        "'NoneType' object has no attribute 'shape'",
+    )
+    assert (tb.location.path, tb.location.line) == ("/home/user/project/train.py", 24)
+    assert [link.relation for link in tb.chain] == ["wrapper"]
+    assert tb.chain[0].exception.short_type == "UnknownError"
+    assert "PyFunc" in tb.ops
+
+
+def test_a_traceback_quoted_in_a_message_without_tensorflow_s_runner_stays_the_message():
+    text = _PY_FUNC.replace("tensorflow/python/ops/script_ops.py", "mylib/runner.py")
+    tb = failure_of(text.encode())
+    assert tb.exception.short_type == "UnknownError"
+
+
+def test_vs_code_s_exception_popup_with_its_paused_note():
+    # VS Code's "Exception has occurred" popup, copied: type on one line (with the debugger's note),
+    # the message on the next, then the frames
+    text = (
+        "Exception has occurred: RuntimeError       (note: full exception trace is shown but execution "
+        "is paused at: _run_module_as_main)\n"
+        "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!\n"
+        '  File "/home/user/sam3/model/decoder.py", line 357, in _get_rpb_matrix\n'
+        "    deltas_y = coords_h.view(1, -1, 1) - boxes_xyxy.reshape(-1, 1, 4)[:, :, 1:4:2]\n"
+    )
+    tb = failure_of(text.encode())
+    assert tb.exception.type == "RuntimeError"
+    assert tb.exception.message.startswith("Expected all tensors to be on the same device")
+
+
+def test_a_warning_printed_long_before_the_traceback_is_still_context():
+    # OpenCV warns when it cannot read a file; the traceback can come many lines later
+    text = (
+        "[ WARN:0@13.010] global loadsave.cpp:278 findDecoder imread_('data/images/part_006.JPG'): "
+        "can't open/read file: check file path/integrity\n"
+        + "".join(f"step {i}: loss 0.{i:03d}\n" for i in range(40))
+        + "Traceback (most recent call last):\n"
+        '  File "/home/user/project/train.py", line 24, in __getitem__\n'
+        "    img = img[:, :, ::-1]\n"
+        "TypeError: 'NoneType' object is not subscriptable\n"
+    )
+    tb = failure_of(text.encode())
+    assert any("can't open/read file" in line for line in tb.context)
+    assert not any("step 10:" in line for line in tb.context)
+    report = explain_text(text)
+    assert report.failures[0].diagnoses[0].cause == "data.missing_or_corrupt"
