@@ -135,6 +135,20 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return TEMPLATE_FIELD.sub(lambda m: values.get(m.group(1), "?"), template)
 
 
+def _title_variants(message: str) -> list[str]:
+    """A message pasted without its exception line, as issue titles and chat posts give it: with its
+    first letter capitalised, or the whole of it in quotes."""
+    text = message.strip()
+    out = []
+    if len(text) > 2 and text[0] in "'\"" and text.splitlines()[0].rstrip()[-1:] == text[0]:
+        first, _, rest = text.partition("\n")
+        text = (first.strip()[1:-1] + ("\n" + rest if rest else "")).strip()
+        out.append(text)
+    if text[:1].isupper() and text[1:2].islower():
+        out.append(text[0].lower() + text[1:])
+    return out
+
+
 def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
     for exc in tb.exceptions():
         if rule.exception and exc.short_type and exc.short_type not in rule.exception:
@@ -144,6 +158,8 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
         if rule.message is None:
             return exc, None
         m = rule.message.search(exc.message) or rule.message.search(f"{exc.type}: {exc.message}")
+        if m is None and not exc.short_type:
+            m = next(filter(None, (rule.message.search(v) for v in _title_variants(exc.message))), None)
         if m is None:
             continue
         if rule.not_message is not None and rule.not_message.search(exc.message):

@@ -170,3 +170,16 @@ def test_a_warning_printed_long_before_the_traceback_is_still_context():
     assert not any("step 10:" in line for line in tb.context)
     report = explain_text(text)
     assert report.failures[0].diagnoses[0].cause == "data.missing_or_corrupt"
+
+
+def test_a_message_pasted_as_an_issue_title_is_matched_with_its_first_letter_lowered():
+    # issue titles capitalise the message and drop the exception line; the rule still applies
+    report = explain_text(
+        "Stack expects each tensor to be equal size, but got [1, 32, 32] at entry 0 and [3, 32, 32] at entry 1\n"
+    )
+    assert report.failures and report.failures[0].diagnoses[0].cause == "data.image_channels"
+    # with its type, the message is read as printed (PyTorch's own lower-case wording)
+    typed = explain_text(
+        "RuntimeError: Stack expects each tensor to be equal size, but got [1, 32] at entry 0\n"
+    )
+    assert all(d.rule != "torch.collate-stack-channels" for d in typed.failures[0].diagnoses)
