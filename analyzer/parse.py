@@ -1224,7 +1224,45 @@ def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
                 continue
             results.append(tb)
             ignored_next = False
-    return _attach_asserts(results, asserts)
+    return _attach_asserts(_join_py_func(results), asserts)
+
+
+def _first_line(tb: Traceback) -> str:
+    return f"{tb.exception.short_type}: {tb.exception.message.strip().partition(chr(10))[0]}"
+
+
+def _join_py_func(results: list[Traceback]) -> list[Traceback]:
+    """TensorFlow (2.12 to 2.15) prints the traceback of the Python code it ran for the input
+    pipeline right after its own `Graph execution error:` line, so it reads as a second failure:
+    join the two, the Python failure explaining and TensorFlow's error as its wrapper."""
+    out: list[Traceback] = []
+    for tb in results:
+        runs_py_func = bool(tb.frames) and tb.frames[0].path.replace("\\", "/").endswith("/script_ops.py")
+        gap = tb.span.start_line
+        if runs_py_func and len(out) > 1 and not out[-1].frames and _first_line(out[-1]) == _first_line(tb):
+            # TensorFlow printed the Python exception's line once more between the two
+            gap = out[-1].span.start_line
+            if "Graph execution error" in out[-2].exception.message and gap <= out[-2].span.end_line + 3:
+                out.pop()
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and runs_py_func
+            and "Graph execution error" in prev.exception.message
+            and gap <= prev.span.end_line + 3
+        ):
+            out[-1] = replace(
+                tb,
+                chain=(ChainLink("wrapper", prev.exception, prev.frames), *tb.chain),
+                frames=prev.frames + tb.frames,
+                span=Span(prev.span.start_line, tb.span.end_line),
+                ops=tuple(dict.fromkeys(prev.ops + tb.ops)),
+                tf_function=prev.tf_function or tb.tf_function,
+                context=prev.context,
+            )
+            continue
+        out.append(tb)
+    return out
 
 
 def _attach_asserts(results: list[Traceback], asserts: list[tuple[int, str]]) -> list[Traceback]:

@@ -183,3 +183,41 @@ def test_a_message_pasted_as_an_issue_title_is_matched_with_its_first_letter_low
         "RuntimeError: Stack expects each tensor to be equal size, but got [1, 32] at entry 0\n"
     )
     assert all(d.rule != "torch.collate-stack-channels" for d in typed.failures[0].diagnoses)
+
+
+_PY_FUNC_TF215 = """\
+Traceback (most recent call last):
+  File "/home/user/project/train.py", line 27, in <module>
+    model.fit(ds, epochs=3)
+  File "/home/user/venv/lib/python3.11/site-packages/tensorflow/python/eager/execute.py", line 52, in quick_execute
+    tensors = pywrap_tfe.TFE_Py_Execute(ctx._handle, device_name, op_name,
+tensorflow.python.framework.errors_impl.InvalidArgumentError: Graph execution error:
+
+TypeError: `generator` yielded an element of shape (64, 64, 4) where an element of shape (64, 64, 3) was expected.
+Traceback (most recent call last):
+
+  File "/home/user/venv/lib/python3.11/site-packages/tensorflow/python/ops/script_ops.py", line 267, in __call__
+    ret = func(*args)
+
+  File "/home/user/venv/lib/python3.11/site-packages/tensorflow/python/data/ops/from_generator_op.py", line 235, in generator_py_func
+    raise TypeError(
+
+TypeError: `generator` yielded an element of shape (64, 64, 4) where an element of shape (64, 64, 3) was expected.
+
+
+\t [[{{node PyFunc}}]]
+\t [[IteratorGetNext]] [Op:__inference_train_function_782]
+"""
+
+
+def test_tensorflow_2_15s_py_func_traceback_after_its_error_is_one_failure():
+    # TF 2.12-2.15 print the Python traceback after `Graph execution error:`, the exception line
+    # once before it: one failure, the Python one explaining, TensorFlow's wrapping it
+    report = explain_text(_PY_FUNC_TF215)
+    assert len(report.failures) == 1
+    tb = report.failures[0].traceback
+    assert tb.exception.short_type == "TypeError" and "yielded an element" in tb.exception.message
+    assert [(link.relation, link.exception.short_type) for link in tb.chain] == [
+        ("wrapper", "InvalidArgumentError")
+    ]
+    assert (tb.location.path, tb.location.line) == ("/home/user/project/train.py", 27)
