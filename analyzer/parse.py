@@ -1038,9 +1038,14 @@ def _py_func_failure(message: str) -> Traceback | None:
         return None
     found = parse_region(Region(start_line=1, lines=tuple(lines[start:])))
     for tb in reversed(found):
-        if tb.exception.type and any(f.path.replace("\\", "/").endswith("/script_ops.py") for f in tb.frames):
+        if tb.exception.type and _runs_py_func(tb.frames):
             return tb
     return None
+
+
+def _runs_py_func(frames: Sequence[Frame]) -> bool:
+    """Whether the frames pass through TensorFlow's runner of Python code (`script_ops.py`)."""
+    return any(f.path.replace("\\", "/").endswith("/script_ops.py") for f in frames)
 
 
 def _build(links: list, context: tuple[str, ...], ignored: bool) -> Traceback:
@@ -1237,7 +1242,7 @@ def _join_py_func(results: list[Traceback]) -> list[Traceback]:
     join the two, the Python failure explaining and TensorFlow's error as its wrapper."""
     out: list[Traceback] = []
     for tb in results:
-        runs_py_func = bool(tb.frames) and tb.frames[0].path.replace("\\", "/").endswith("/script_ops.py")
+        runs_py_func = _runs_py_func(tb.frames[:1])
         gap = tb.span.start_line
         if runs_py_func and len(out) > 1 and not out[-1].frames and _first_line(out[-1]) == _first_line(tb):
             # TensorFlow printed the Python exception's line once more between the two
