@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
@@ -135,18 +136,19 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return TEMPLATE_FIELD.sub(lambda m: values.get(m.group(1), "?"), template)
 
 
-def _title_variants(message: str) -> list[str]:
+@lru_cache(maxsize=64)  # asked once per candidate rule of the same message
+def _title_variants(message: str) -> tuple[str, ...]:
     """A message pasted without its exception line, as issue titles and chat posts give it: with its
     first letter capitalised, or the whole of it in quotes."""
     text = message.strip()
-    out = []
+    out: list[str] = []
     if len(text) > 2 and text[0] in "'\"" and text.splitlines()[0].rstrip()[-1:] == text[0]:
         first, _, rest = text.partition("\n")
         text = (first.strip()[1:-1] + ("\n" + rest if rest else "")).strip()
         out.append(text)
     if text[:1].isupper() and text[1:2].islower():
         out.append(text[0].lower() + text[1:])
-    return out
+    return tuple(out)
 
 
 def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
