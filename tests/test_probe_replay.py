@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import random
 import subprocess
 import sys
@@ -19,6 +20,11 @@ def _has_probe_extra() -> bool:
     probe = subprocess.run([sys.executable, "-c", "import torch, torchvision, imageai"], capture_output=True)
     return probe.returncode == 0
 
+
+# The replay runs on the CPU here and in CI. On a machine with a GPU, `EE_TEST_DEVICE=cuda` runs the
+# same tests on it (and the CUDA-only ones below), as the device check in bench/gpu_check.sh does.
+DEVICE = os.environ.get("EE_TEST_DEVICE", "cpu")
+cuda_only = pytest.mark.skipif(DEVICE != "cuda", reason="needs EE_TEST_DEVICE=cuda and a GPU")
 
 pytestmark = [
     pytest.mark.slow,
@@ -97,7 +103,7 @@ def _tree_hash(root: Path) -> str:
 def _replay(root: Path, classes: tuple[str, ...] | None = None, **kwargs):
     ds = detect(root, classes)
     before = _tree_hash(root)
-    result = run_replay(ds, list(ds.samples), device="cpu", timeout=300, **kwargs)
+    result = run_replay(ds, list(ds.samples), device=DEVICE, timeout=300, **kwargs)
     assert _tree_hash(root) == before
     assert not (root / "json").exists() and not (root / "models").exists()
     return result
@@ -105,7 +111,7 @@ def _replay(root: Path, classes: tuple[str, ...] | None = None, **kwargs):
 
 def test_clean_imageai_set_trains(tmp_path: Path) -> None:
     result = _replay(_yolo_set(tmp_path / "data"), ("car", "person"))
-    assert (result.status, result.device, result.error) == ("ok", "cpu", None), result.reason
+    assert (result.status, result.device, result.error) == ("ok", DEVICE, None), result.reason
     assert result.steps == 2 and all(math.isfinite(x) for x in result.losses)
 
 
@@ -163,6 +169,7 @@ def test_sane_learning_rate_stays_finite(tmp_path: Path) -> None:
     assert len(div.losses) == 8 and all(math.isfinite(x) for x in div.losses)
 
 
+@pytest.mark.skipif(DEVICE == "cuda", reason="the CPU path")
 def test_gpu_memory_is_inconclusive_without_cuda(tmp_path: Path) -> None:
     result = _replay(_folder_set(tmp_path / "data"), gpu_memory=True, user_batch_size=16)
     assert result.gpu_memory is not None and result.gpu_memory.predicted_mib is None
@@ -175,7 +182,8 @@ def test_missing_torch_skips(tmp_path: Path) -> None:
     no_site.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
     no_site.chmod(0o755)
     result = _replay(_folder_set(tmp_path / "data"), python=str(no_site))
-    assert (result.status, result.reason) == ("skipped", PROBE_EXTRA)
+    assert result.status == "skipped" and result.reason.startswith(PROBE_EXTRA)
+    assert "(ModuleNotFoundError: No module named " in result.reason  # what is missing, named
 
 
 def test_imageai_tolerates_grey_rgba_and_mixed_sizes(tmp_path: Path) -> None:
@@ -194,3 +202,21 @@ def test_imageai_tolerates_grey_rgba_and_mixed_sizes(tmp_path: Path) -> None:
     assert all(f.severity == "warning" for f in findings if f.cause in quirks)
     result = _replay(root, ("car", "person"))
     assert result.status == "ok", (result.reason, result.error)
+
+
+@cuda_only
+def test_gpu_memory_is_measured_and_extrapolated_on_cuda(tmp_path: Path) -> None:
+    result = _replay(_yolo_set(tmp_path / "data"), ("car", "person"), gpu_memory=True, user_batch_size=32)
+    mem = result.gpu_memory
+    assert result.device == "cuda" and mem is not None, result.reason
+    assert mem.batch1_mib and mem.batch2_mib and mem.batch2_mib >= mem.batch1_mib, mem
+    assert mem.predicted_mib == pytest.approx(mem.batch1_mib + (mem.batch2_mib - mem.batch1_mib) * 31)
+    assert mem.total_mib and mem.free_mib and mem.free_mib <= mem.total_mib
+
+
+@cuda_only
+def test_class_id_out_of_range_on_cuda_is_blamed_on_its_file(tmp_path: Path) -> None:
+    """A class id past the class list; on CUDA it may fail in a kernel, which must not poison the search."""
+    result = _replay(_yolo_set(tmp_path / "data", bad_box="7 0.5 0.5 0.2 0.2"), ("car", "person"))
+    assert result.status == "failed" and result.error is not None, result
+    assert result.culprits == ("train/annotations/img_3.txt",), (result.error.message, result.reason)

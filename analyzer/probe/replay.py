@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +101,68 @@ def run_replay(
 
     `transform` (`module:attr`, imported from the working directory) replaces an image folder's
     `ToTensor()`; `model` picks ImageAI's `tiny-yolov3` or `yolov3` for detection layouts.
+
+    A CUDA error on the GPU (a device-side assert) leaves CUDA unusable in the process that raised
+    it, so the files that fail are searched for in a second child on the CPU, where the same bad
+    value raises an ordinary, readable error.
     """
+    args: dict[str, Any] = dict(
+        steps=steps, batch_size=batch_size, lr=lr, user_batch_size=user_batch_size,
+        transform=transform, model=model, python=python,
+    )  # fmt: skip
+    result = _run_child(
+        ds, sample, device=device, divergence=divergence, gpu_memory=gpu_memory, timeout=timeout, **args
+    )
+    if (
+        result.device != "cuda"
+        or result.error is None
+        or not cuda_error(result.error.type, result.error.message)
+    ):
+        return result
+    left = timeout - result.seconds
+    if left < 20:
+        note = "a CUDA error stops CUDA in that process, and no time was left to search the files on the CPU"
+        return replace(result, reason="; ".join(x for x in (result.reason, note) if x))
+    cpu = _run_child(ds, sample, device="cpu", divergence=False, gpu_memory=False, timeout=left, **args)
+    if cpu.error is not None:
+        first = next(iter(cpu.error.message.strip().splitlines()), "")[:300]
+        note = (f"a CUDA error stops CUDA in that process, so the files were searched on the CPU, where it "
+                f"failed with {cpu.error.type}: {first}")  # fmt: skip
+    else:
+        note = (
+            f"the same step on the CPU did not fail ({cpu.status}{': ' + cpu.reason if cpu.reason else ''})"
+        )
+    reason = "; ".join(x for x in (result.reason, note) if x)
+    return replace(
+        result, culprits=cpu.culprits, reason=reason, seconds=round(result.seconds + cpu.seconds, 2)
+    )
+
+
+def cuda_error(type_name: str, message: str) -> bool:
+    """A CUDA error other than out-of-memory: torch 2.8+ raises `AcceleratorError`, older ones `RuntimeError`."""
+    if "out of memory" in message:
+        return False
+    return (
+        type_name.endswith("AcceleratorError") or "CUDA error" in message or "device-side assert" in message
+    )
+
+
+def _run_child(
+    ds: Dataset,
+    sample: list[Sample],
+    *,
+    device: str,
+    steps: int,
+    batch_size: int,
+    lr: float | None,
+    divergence: bool,
+    gpu_memory: bool,
+    user_batch_size: int | None,
+    transform: str | None,
+    model: str,
+    timeout: float,
+    python: str,
+) -> ReplayResult:
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="explain-error-replay-") as work:
         request = {
@@ -583,8 +644,8 @@ def _replay(req: dict[str, Any]) -> dict[str, Any]:
 
         if req["layout"] in DETECTION_LAYOUTS:
             import imageai.Detection.Custom  # noqa: F401
-    except ImportError:
-        return {"status": "skipped", "reason": PROBE_EXTRA}
+    except ImportError as err:  # named: ImageAI 3.0.3 also imports tkinter, which some Pythons lack
+        return {"status": "skipped", "reason": f"{PROBE_EXTRA} ({type(err).__name__}: {err})"}
     if req["device"] == "cuda" and not torch.cuda.is_available():
         return {"status": "skipped", "reason": "--device cuda, but torch sees no CUDA device here"}
     device = "cuda" if req["device"] != "cpu" and torch.cuda.is_available() else "cpu"
@@ -609,7 +670,9 @@ def _replay(req: dict[str, Any]) -> dict[str, Any]:
             "message": pipe.unstage(str(err)),
             "traceback": pipe.unstage(traceback.format_exc()),
         }
-        if phase in ("load", "batch", "step") and "out of memory" not in str(err):
+        if device == "cuda" and cuda_error(type(err).__name__, str(err)):
+            pass  # CUDA is unusable in this process now: the parent searches the files on the CPU
+        elif phase in ("load", "batch", "step") and "out of memory" not in str(err):
             fails = lambda subset: _fails(pipe, phase, subset, error, deadline)  # noqa: E731
             try:
                 culprits = _bisect(samples, fails)

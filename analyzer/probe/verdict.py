@@ -172,21 +172,40 @@ _OOM = re.compile(
 
 def _judge_memory(replay: ReplayResult | None, tb: Traceback | None) -> Judged:
     mem = replay.gpu_memory if replay is not None else None
+    m = _OOM.search(tb.exception.message) if tb is not None else None
+    log_total = m.group("total") or m.group("total2") if m else None
     if mem is not None and mem.predicted_mib is not None:
-        fits = mem.predicted_mib <= mem.free_mib
+        # the log's own card, when it says: the probe may run on another GPU than the one that failed
+        budget, where = mem.free_mib, "free here"
+        if log_total and _mib(log_total) < budget:
+            budget, where = _mib(log_total), f"on the GPU in the log ({log_total})"
         line = (
             f"measured {mem.batch1_mib:.0f} MiB at batch 1 and {mem.batch2_mib:.0f} MiB at batch 2: "
-            f"batch {mem.user_batch_size} needs about {mem.predicted_mib:.0f} MiB, {mem.free_mib:.0f} MiB free"
+            f"batch {mem.user_batch_size} needs about {mem.predicted_mib:.0f} MiB, {budget:.0f} MiB {where}"
         )
-        return Judged(Verdict.REFUTED if fits else Verdict.CONFIRMED, (line,))
-    evidence = ["no CUDA device here: GPU memory cannot be measured"]
-    m = _OOM.search(tb.exception.message) if tb is not None else None
+        if mem.predicted_mib > budget:
+            return Judged(Verdict.CONFIRMED, (line,))
+        if tb is None:
+            return Judged(Verdict.REFUTED, (line,))
+        # the log shows the GPU did run out: the batch of your data fits, so the memory went elsewhere
+        return Judged(
+            Verdict.INCONCLUSIVE,
+            (line, "your images at that batch size fit: look at a larger model than the replay's, tensors "
+                   "kept across steps (a loss summed without .item()), or another process on the GPU"),
+        )  # fmt: skip
+    evidence = [
+        mem.reason if mem is not None and mem.reason else "no CUDA device here: GPU memory cannot be measured"
+    ]
     if m:
-        total = m.group("total") or m.group("total2")
         evidence.append(
-            f"from the log: it tried to allocate {m.group('req')} with {m.group('free')} free of {total}"
+            f"from the log: it tried to allocate {m.group('req')} with {m.group('free')} free of {log_total}"
         )
     return Judged(Verdict.INCONCLUSIVE, tuple(evidence))
+
+
+def _mib(size: str) -> float:
+    number, unit = size.split()
+    return float(number) * {"GiB": 1024.0, "MiB": 1.0, "KiB": 1 / 1024}[unit]
 
 
 def apply_verdicts(
