@@ -151,9 +151,36 @@ def _title_variants(message: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Exception types that libraries or Python moved under a new subclass: a rule written for the base
+# type (as `except RuntimeError:` would) also reads them. torch 2.8+ raises CUDA errors as
+# `AcceleratorError` and torch 1.13+ out-of-memory as `OutOfMemoryError`, both RuntimeErrors.
+_BASES: dict[str, tuple[str, ...]] = {
+    "AcceleratorError": ("RuntimeError",),
+    "OutOfMemoryError": ("RuntimeError",),
+    "NotImplementedError": ("RuntimeError",),
+    "RecursionError": ("RuntimeError",),
+    "ModuleNotFoundError": ("ImportError",),
+    "FileNotFoundError": ("OSError", "IOError"),
+    "PermissionError": ("OSError", "IOError"),
+    "IsADirectoryError": ("OSError", "IOError"),
+    "NotADirectoryError": ("OSError", "IOError"),
+    "UnicodeDecodeError": ("UnicodeError", "ValueError"),
+    "JSONDecodeError": ("ValueError",),
+}
+
+
+def accepted_as(short_type: str) -> tuple[str, ...]:
+    """The type and the base types a rule may name for it."""
+    return (short_type, *_BASES.get(short_type, ()))
+
+
 def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
     for exc in tb.exceptions():
-        if rule.exception and exc.short_type and exc.short_type not in rule.exception:
+        if (
+            rule.exception
+            and exc.short_type
+            and not any(t in rule.exception for t in accepted_as(exc.short_type))
+        ):
             continue
         if rule.exception and not exc.short_type and not exc.message.strip():
             continue  # nothing printed: no type to accept and no message to read
@@ -167,6 +194,13 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
         if rule.not_message is not None and rule.not_message.search(exc.message):
             continue
         return exc, m
+    if tb.kernel_asserts and rule.message is not None and "Assertion" in rule.message.pattern:
+        # a rule for a CUDA kernel's assert line reads it beside any exception (a cuDNN or cuBLAS
+        # error that surfaced after the assert, or the device-side assert itself)
+        for line in tb.kernel_asserts:
+            m = rule.message.search(line)
+            if m is not None:
+                return tb.exception, m
     return None
 
 
@@ -269,7 +303,8 @@ def match_rules_tiered(tb: Traceback, index: RuleIndex) -> tuple[tuple[Diagnosis
     exceptions = tb.exceptions()
     # a rule's index word comes from its message pattern, which only ever meets exception lines
     words = {w.lower() for e in exceptions for w in _WORD.findall(f"{e.type}: {e.message}")}
-    types = {e.short_type for e in exceptions}
+    words.update(w.lower() for line in tb.kernel_asserts for w in _WORD.findall(line))
+    types = {t for e in exceptions for t in accepted_as(e.short_type)}
     frame_paths = frame_paths_of(tb)
 
     def fired(rules: Iterable[Rule]) -> list[tuple[float, int, str, Diagnosis]]:

@@ -1271,7 +1271,10 @@ def _join_py_func(results: list[Traceback]) -> list[Traceback]:
 
 
 def _attach_asserts(results: list[Traceback], asserts: list[tuple[int, str]]) -> list[Traceback]:
-    """Each CUDA assert line goes to the failure it printed beside: the next one, else the last."""
+    """Each CUDA assert line goes to the failure it printed beside: the next one, else the last.
+    Asserts that the GPU flushed after the exception line (the error surfaced at a later call, the
+    kernels were still printing) are read out of its message."""
+    results = [_asserts_out_of_message(tb) for tb in results]
     if not asserts or not results:
         return results
     found: dict[int, list[str]] = {}
@@ -1282,6 +1285,19 @@ def _attach_asserts(results: list[Traceback], asserts: list[tuple[int, str]]) ->
         replace(tb, kernel_asserts=tb.kernel_asserts + tuple(dict.fromkeys(found.get(i, ()))))
         for i, tb in enumerate(results)
     ]
+
+
+def _asserts_out_of_message(tb: Traceback) -> Traceback:
+    message = tb.exception.message
+    if "Assertion `" not in message:
+        return tb
+    lines = message.split("\n")
+    found = [line.strip() for line in lines[1:] if KERNEL_ASSERT.search(line)]
+    if not found:
+        return tb
+    kept = [lines[0], *(line for line in lines[1:] if not KERNEL_ASSERT.search(line))]
+    exception = replace(tb.exception, message="\n".join(kept).rstrip("\n"))
+    return replace(tb, exception=exception, kernel_asserts=tuple(dict.fromkeys((*tb.kernel_asserts, *found))))
 
 
 def _context(region: Region, first_line: int) -> tuple[str, ...]:

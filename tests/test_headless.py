@@ -221,3 +221,18 @@ def test_tensorflow_2_15s_py_func_traceback_after_its_error_is_one_failure():
         ("wrapper", "InvalidArgumentError")
     ]
     assert (tb.location.path, tb.location.line) == ("/home/user/project/train.py", 27)
+
+
+def test_kernel_asserts_flushed_after_the_exception_are_read_out_of_its_message() -> None:
+    """Recorded on an H200: the loss kernel's asserts print after a later cuDNN error's line."""
+    from tests.conftest import CORPUS
+
+    text = (CORPUS / "generated" / "torch-cuda-seg-mask-255-border-not-ignored.log").read_text()
+    explained = explain_text(text).failures[0]
+    tb = explained.traceback
+    assert tb.exception.message == "cuDNN error: CUDNN_STATUS_INTERNAL_ERROR"
+    assert len(tb.kernel_asserts) >= 8 and all(
+        "Assertion `t >= 0 && t < n_classes` failed" in a for a in tb.kernel_asserts
+    )
+    first = explained.diagnoses[0]
+    assert (first.cause, first.rule) == ("data.label_out_of_range", "cuda.kernel-assert-nll-target")

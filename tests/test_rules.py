@@ -140,3 +140,22 @@ def test_require_checks_the_captured_numbers():
     assert not channels({"h": "10", "w": "20"})  # a capture missing
     assert NumberCheck("not (a % 3 == 0) and -a < 0")({"a": "7"})
     assert not NumberCheck("a // b == 2")({"a": "4", "b": "0"})  # a division by zero never holds
+
+
+def test_a_rule_for_a_base_type_reads_its_newer_subclass() -> None:
+    """torch 2.8+ raises CUDA errors as `torch.AcceleratorError`, a RuntimeError: rules written for
+    `RuntimeError` still read them, as `except RuntimeError:` would catch them."""
+    from analyzer.explain import explain_text
+    from analyzer.match import accepted_as
+
+    assert accepted_as("AcceleratorError") == ("AcceleratorError", "RuntimeError")
+    assert accepted_as("ValueError") == ("ValueError",)
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/user/train.py", line 5, in <module>\n'
+        "    model = model.to(torch.device('cuda:1'))\n"
+        "torch.AcceleratorError: CUDA error: invalid device ordinal\n"
+        "GPU device may be out of range, do you have enough GPUs?\n"
+    )
+    first = explain_text(text).failures[0].diagnoses[0]
+    assert (first.rule, first.cause) == ("cuda.invalid-device-ordinal", "env.cuda_setup")
