@@ -175,6 +175,9 @@ _FORM_CHECKS = {
     "ansi": lambda t: "\x1b[" in t,
     "paths_with_spaces": lambda t: re.search(r'File "[^"]* [^"]*"', t),
     "standalone_exception": lambda t: True,
+    "cuda_device_assert": lambda t: "device-side assert" in t,
+    "cuda_assert": lambda t: "Assertion `" in t,
+    "cuda_oom": lambda t: "out of memory" in t,
 }
 
 
