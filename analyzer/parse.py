@@ -94,6 +94,9 @@ EXC_LOOSE = Lazy(
     r"(?:[:\uff1a]\s*(?P<msg>.*))?$"  # a full-width colon from a CJK paste; `Error :` from a French one
 )
 _FAILURE_NAME = Lazy(r"(Error|Exception|Exit|Interrupt|Failure|Fault|error|Timeout|Traceback)$")
+# a class of a library's exceptions module needs no failure-like name: `torch._dynamo.exc.Unsupported`,
+# `torch._inductor.exc.TritonMissing`, `torch._dynamo.exc.BackendCompilerFailed`
+_EXC_MODULE = Lazy(r"\.(?:exc|errors?|exceptions?|errors_impl)\.[A-Z]\w*$")
 DETECTED = Lazy(
     r"^\s*Detected at node:?\s*'?(?P<node>[^'\s]+?)'?(?: defined at \(most recent call last\):)?\s*$"
 )
@@ -172,7 +175,12 @@ def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
     if name in ("Traceback", "File", "Cell", "Node", "Note", "Hint") or short.endswith("Warning"):
         return None
     if strict or m.group("msg") is None and ":" not in line:
-        if not _FAILURE_NAME.search(short) and short not in ("KeyboardInterrupt", "StopIteration"):
+        exc_module = _EXC_MODULE.search(name) is not None
+        if (
+            not _FAILURE_NAME.search(short)
+            and short not in ("KeyboardInterrupt", "StopIteration")
+            and not exc_module
+        ):
             return None
         if (
             strict
@@ -1229,7 +1237,7 @@ def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
                 continue
             results.append(tb)
             ignored_next = False
-    return _attach_asserts(_join_py_func(results), asserts)
+    return _attach_asserts(_join_raised(_join_py_func(results)), asserts)
 
 
 def _first_line(tb: Traceback) -> str:
@@ -1263,6 +1271,35 @@ def _join_py_func(results: list[Traceback]) -> list[Traceback]:
                 span=Span(prev.span.start_line, tb.span.end_line),
                 ops=tuple(dict.fromkeys(prev.ops + tb.ops)),
                 tf_function=prev.tf_function or tb.tf_function,
+                context=prev.context,
+            )
+            continue
+        out.append(tb)
+    return out
+
+
+_RAISED = Lazy(r"^backend=\S+ raised:\s*$")
+
+
+def _join_raised(results: list[Traceback]) -> list[Traceback]:
+    """torch.compile reports a backend's failure as `BackendCompilerFailed: backend='inductor'
+    raised:` with the backend's own exception on the next line, which reads as a second failure
+    of no frames: join them, the backend's error explaining and dynamo's as its wrapper."""
+    out: list[Traceback] = []
+    for tb in results:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not tb.frames
+            and tb.exception.type
+            and _RAISED.match(prev.exception.message.strip())
+            and tb.span.start_line <= prev.span.end_line + 1
+        ):
+            out[-1] = replace(
+                tb,
+                chain=(ChainLink("wrapper", prev.exception, prev.frames), *tb.chain),
+                frames=prev.frames,
+                span=Span(prev.span.start_line, tb.span.end_line),
                 context=prev.context,
             )
             continue

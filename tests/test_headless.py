@@ -236,3 +236,28 @@ def test_kernel_asserts_flushed_after_the_exception_are_read_out_of_its_message(
     )
     first = explained.diagnoses[0]
     assert (first.cause, first.rule) == ("data.label_out_of_range", "cuda.kernel-assert-nll-target")
+
+
+def test_torch_compile_backend_failure_is_read_as_its_backends_error() -> None:
+    """`BackendCompilerFailed: backend='...' raised:` then the backend's own exception line."""
+    from tests.conftest import HELDOUT
+
+    text = (HELDOUT / "b88" / "nnunetv2-compile-gtx1080ti-too-old-for-triton.log").read_text()
+    explained = explain_text(text)
+    assert len(explained.failures) == 1
+    tb = explained.failures[0].traceback
+    assert (
+        tb.exception.type == "RuntimeError"
+        and "too old to be supported by the triton" in tb.exception.message
+    )
+    assert [(link.relation, link.exception.short_type) for link in tb.chain] == [
+        ("wrapper", "BackendCompilerFailed")
+    ]
+    assert tb.context[-1].strip() == "raise RuntimeError("  # what was above dynamo's line stays its context
+
+
+def test_a_class_of_an_exceptions_module_needs_no_failure_like_name() -> None:
+    text = "torch._inductor.exc.TritonMissing: Cannot find a working triton installation.\n"
+    tb = explain_text(text).failures[0].traceback
+    assert tb.exception.type == "torch._inductor.exc.TritonMissing"
+    assert not explain_text("torch.nn.modules.Linear: in_features=3\n").failures  # not an exceptions module
