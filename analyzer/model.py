@@ -194,7 +194,8 @@ _STDLIB = re.compile(
 _NOT_USER = re.compile(
     r"^<(frozen |__array_function__|string>|decorator-gen|makefun-gen)|[\\/]pkgs[\\/]|"
     r"^(/usr/lib|/usr/local/lib|/opt/conda/lib)[\\/]|"
-    r"[\\/](s?bin|Scripts)[\\/][\w.\-]+$",  # a console script's launcher: torchrun, accelerate
+    r"[\\/](s?bin|Scripts)[\\/][\w.\-]+$|"  # a console script's launcher: torchrun, accelerate
+    r"\.pyx$",  # a compiled extension's Cython source (`h5py/h5f.pyx`, `numpy/random/mtrand.pyx`)
     re.I,
 )
 

@@ -160,14 +160,20 @@ def _frame_match(line: str) -> re.Match[str] | None:
 
 
 # an error line with a message, as a paste may indent it under the code line that raised it
-_INDENTED_EXC = Lazy(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S")
+_INDENTED_EXC = Lazy(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)(?:: \S|`?\s*$)")
+
+
+def _unfenced(line: str) -> str:
+    """An exception line that closes a markdown code span (`MemoryError``), without the backtick."""
+    end = line.rstrip()
+    return end[:-1] if end.endswith("`") and line.count("`") % 2 else line
 
 
 def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
     """An exception line; `strict` (outside a traceback) asks for a failure-like type name."""
     if not line or (line[0].isspace() and not strict):
         return None
-    m = EXC_LOOSE.match(line.strip())
+    m = EXC_LOOSE.match(_unfenced(line).strip())
     if m is None:
         return None
     name = m.group("type")
@@ -518,8 +524,8 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             and not _exception_match(out[-1].text.strip(), strict=True)
         ):
             # the exception line pasted at its code line's indentation: a frame's code line is
-            # never followed by a second one naming an error with a message
-            emit("EXC", i, stripped)
+            # never followed by a second one naming an error
+            emit("EXC", i, _unfenced(stripped))
             state = "msg"
             msg_lines = 0
             open_message = False
@@ -532,7 +538,7 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             emit("ORIG_HEADER", i, "Original Traceback (most recent call last):")
             ipython_frame = False
         elif _exception_match(text, strict=state not in ("tb", "chain")):
-            emit("EXC", i, text)
+            emit("EXC", i, _unfenced(text))
             state = "msg"
             msg_lines = 0
             open_message = _OPEN_MESSAGE.search(text) is not None

@@ -261,3 +261,16 @@ def test_a_class_of_an_exceptions_module_needs_no_failure_like_name() -> None:
     tb = explain_text(text).failures[0].traceback
     assert tb.exception.type == "torch._inductor.exc.TritonMissing"
     assert not explain_text("torch.nn.modules.Linear: in_features=3\n").failures  # not an exceptions module
+
+
+def test_an_exception_line_that_closes_a_markdown_code_span() -> None:
+    """Issue posts wrap a traceback in backticks: the last one lands on the exception line."""
+    text = (
+        "`Traceback (most recent call last):\n"
+        '  File "train.py", line 532, in main\n'
+        "    train_images = np.insert(train_images, 0, 1, axis=1)\n"
+        "    MemoryError`\n"
+    )
+    tb = explain_text(text).failures[0].traceback
+    assert (tb.exception.type, tb.exception.message) == ("MemoryError", "")
+    assert explain_text("RuntimeError: a `b` c`\n").failures[0].traceback.exception.message == "a `b` c"

@@ -152,3 +152,23 @@ def test_rules_show_explains_a_guess():
     )
     assert shown.returncode == 0, shown.stderr
     assert "data.image_channels" in shown.stdout and "no rule knows" in shown.stdout
+
+
+def test_a_guess_level_failure_keeps_a_bug_in_the_code_as_its_third_hypothesis(monkeypatch) -> None:
+    """Only guesses and weak rules: `other` replaces the third guess when the words rank it high."""
+    text = (CORPUS / "public" / "cyclegan-maps-trainA-not-valid-directory-windows.log").read_text()
+    report = explain_chunks([text.encode()])
+    causes = [d.cause for d in report.failures[report.primary].diagnoses]
+    assert causes[0] == "data.missing_or_corrupt" and causes[2] == "other"
+    assert report.failures[report.primary].diagnoses[0].confidence <= vocabulary.MAX_CONFIDENCE
+    monkeypatch.setattr(vocabulary, "OTHER_RANK", 0)
+    report = explain_chunks([text.encode()])
+    assert "other" not in [d.cause for d in report.failures[report.primary].diagnoses]
+
+
+def test_a_sure_rule_gets_no_bug_in_the_code_beside_it() -> None:
+    text = (CORPUS / "generated" / "torch-cuda-ce-head-two-classes-three-folders.log").read_text()
+    report = explain_chunks([text.encode()])
+    diagnoses = report.failures[report.primary].diagnoses
+    assert diagnoses[0].confidence > vocabulary.MAX_CONFIDENCE
+    assert "other" not in [d.cause for d in diagnoses]
