@@ -82,7 +82,15 @@ def test_terminal_gets_a_terminal_and_ctrl_c_reaches_the_command(tmp_path):
     assert b"tty" in seen, seen  # colours and progress bars behave as on a terminal
     # a terminal's Ctrl-C signals its whole foreground process group: the wrapper and the command
     os.killpg(proc.pid, signal.SIGINT)
-    proc.wait(timeout=20)
+    # keep reading while it explains: a pty holds only a few KiB, and a loaded machine is slow
+    deadline = time.time() + 60
+    while proc.poll() is None and time.time() < deadline:
+        if select.select([master], [], [], 0.5)[0]:
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+    proc.wait(timeout=5)
     seen += drain_pty(master)
     assert b"child got SIGINT" in seen
     assert proc.returncode == 130
