@@ -352,3 +352,22 @@ sys.exit(1 if failed else 0)
 def nb(cells):
     """The files of a case whose cells run one by one in a real IPython shell."""
     return {"nb_runner.py": NB_RUNNER, "cells.json": json.dumps(cells)}
+
+
+def prep(code: str) -> Callable[[Path], None]:
+    """A setup that runs `code` with the torch interpreter in the work dir (files an
+    earlier run would have left there: weights, checkpoints, odd images)."""
+
+    def setup(work: Path) -> None:
+        (work / "_prep.py").write_text(textwrap.dedent(code))
+        subprocess.run([torch_python(), "_prep.py"], cwd=work, check=True, capture_output=True)
+        (work / "_prep.py").unlink()
+    return setup
+
+
+def both(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
+    """A setup that runs these setups in order."""
+    def setup(work: Path) -> None:
+        for s in setups:
+            s(work)
+    return setup

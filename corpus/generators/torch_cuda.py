@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, run_cases, torch_python  # noqa: E402
+from _record import Case, class_folder, imgs, prep, run_cases, torch_python  # noqa: E402
 
 SRC = "corpus/generators/torch_cuda.py"
 
@@ -741,24 +741,6 @@ trainer.trainModel(num_experiments=1, batch_size=4)
 
 
 # ====================================================================== setups
-def prep(code):
-    import subprocess
-    import textwrap
-
-    def setup(work: Path):
-        (work / "_prep.py").write_text(textwrap.dedent(code))
-        subprocess.run([torch_python(), "_prep.py"], cwd=work, check=True, capture_output=True)
-        (work / "_prep.py").unlink()
-    return setup
-
-
-def both(*setups):
-    def setup(work: Path):
-        for s in setups:
-            s(work)
-    return setup
-
-
 flowers = imgs(class_folder("flowers/train", ("daisy", "rose", "tulip"), 6)
                + class_folder("flowers/test", ("daisy", "rose", "tulip"), 2))
 pets = imgs(class_folder("pets/train", ("cat", "dog"), 8))
@@ -823,11 +805,9 @@ ckpt_cpu = prep('''
     o.step()
     torch.save({"model": m.state_dict(), "optimizer": o.state_dict(), "epoch": 7}, "last.pth")
 ''')
-def cuda3_checkpoint(work: Path):
-    """A checkpoint whose storages say cuda:3, written by torch.save on a tensor on cuda:0 and
-    then relabelled through torch.load's own map_location hook, the way it would come off a
-    4-GPU node (the file is a real torch.save file)."""
-    code = '''
+# A checkpoint whose storages say cuda:3, written by torch.save with its location tag relabelled
+# (the way it comes off a 4-GPU node); the file itself is a real torch.save file.
+cuda3_checkpoint = prep('''
 import torch, torchvision
 sd = torchvision.models.resnet18(num_classes=3).state_dict()
 import torch.serialization as S
@@ -839,11 +819,7 @@ S.location_tag = tag
 import os
 os.makedirs("weights", exist_ok=True)
 torch.save(sd, "weights/best_cuda3.pth")
-'''
-    import subprocess
-    (work / "_prep.py").write_text(code)
-    subprocess.run([torch_python(), "_prep.py"], cwd=work, check=True, capture_output=True)
-    (work / "_prep.py").unlink()
+''')
 
 
 vit_ckpt = prep('''

@@ -44,30 +44,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, make_images, nb, run_cases, sub  # noqa: E402,F401
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more16.py"
-
-
-def prep(code):
-    """A setup that runs `code` with the torch interpreter in the work dir (files an
-    earlier run would have left there: checkpoints, masks, CSV files)."""
-    import subprocess
-    import textwrap
-    from _record import torch_python
-
-    def setup(work: Path):
-        (work / "_prep.py").write_text(textwrap.dedent(code))
-        subprocess.run([torch_python(), "_prep.py"], cwd=work, check=True, capture_output=True)
-        (work / "_prep.py").unlink()
-    return setup
-
-
-def both(*setups):
-    def setup(work: Path):
-        for s in setups:
-            s(work)
-    return setup
 
 
 MASKS = '''

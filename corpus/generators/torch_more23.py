@@ -37,33 +37,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, make_images, nb, run_cases, sub  # noqa: E402,F401
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more23.py"
 
 
 # ====================================================================== setups
-def prep(code):
-    """A setup that runs `code` with the torch interpreter in the work dir (files an
-    earlier run would have left there: weights, checkpoints, odd images)."""
-    import subprocess
-    import textwrap
-    from _record import torch_python
-
-    def setup(work: Path):
-        (work / "_prep.py").write_text(textwrap.dedent(code))
-        subprocess.run([torch_python(), "_prep.py"], cwd=work, check=True, capture_output=True)
-        (work / "_prep.py").unlink()
-    return setup
-
-
-def both(*setups):
-    def setup(work: Path):
-        for s in setups:
-            s(work)
-    return setup
-
-
 def write(rel, content):
     def setup(work: Path):
         p = work / rel
