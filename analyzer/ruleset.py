@@ -399,12 +399,19 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
 CACHE_FORMAT = "5"
 
 
-def _cache_path(root: Path) -> Path:
-    """Where the validated rules are kept, keyed by every rule file's name, size and time."""
+def _cache_path(root: Path, installed: bool | None = None) -> Path:
+    """Where the validated rules are kept. Rules installed inside the package change only when
+    pip replaces them, which adds and removes files: the family folders' times are the key. In a
+    checkout a rule file may be edited in place: every rule file's name, size and time are."""
     parts = [f"{CACHE_FORMAT}\n{root}\n"]
+    if installed is None:
+        installed = root.parent == Path(__file__).resolve().parent
     with os.scandir(root) as families:
         for family in sorted(families, key=lambda e: e.name):
             if not family.is_dir():
+                continue
+            if installed:
+                parts.append(f"{family.name}:{family.stat().st_mtime_ns}\n")
                 continue
             with os.scandir(family.path) as files:
                 for f in sorted(files, key=lambda e: e.name):

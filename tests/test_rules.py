@@ -159,3 +159,24 @@ def test_a_rule_for_a_base_type_reads_its_newer_subclass() -> None:
     )
     first = explain_text(text).failures[0].diagnoses[0]
     assert (first.rule, first.cause) == ("cuda.invalid-device-ordinal", "env.cuda_setup")
+
+
+def test_rules_cache_key_follows_the_files(tmp_path):
+    import os
+
+    from analyzer.ruleset import _cache_path
+
+    family = tmp_path / "torch"
+    family.mkdir()
+    rule = family / "a.toml"
+    rule.write_text("id = 'torch.a'\n")
+    checkout, installed = _cache_path(tmp_path, installed=False), _cache_path(tmp_path, installed=True)
+    # a checkout's rule edited in place (same size, later time): a new key
+    st = rule.stat()
+    os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert _cache_path(tmp_path, installed=False) != checkout
+    # installed rules change as pip changes them, adding and removing files: a new key
+    before = family.stat().st_mtime_ns
+    (family / "b.toml").write_text("id = 'torch.b'\n")
+    os.utime(family, ns=(before + 10**9, before + 10**9))
+    assert _cache_path(tmp_path, installed=True) != installed
