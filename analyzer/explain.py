@@ -13,6 +13,7 @@ from analyzer.model import Diagnosis, ExceptionInfo, Explained, Frame, Report, S
 from analyzer.parse import (
     KERNEL_ASSERT,
     PY_WARNING,
+    SIGNAL,
     detect_framework,
     node_refs,
     parse_region,
@@ -103,7 +104,21 @@ def primary_index(failures: list[Traceback]) -> int | None:
     printed = [i for i in candidates if failures[i].exception.type or failures[i].exception.message.strip()]
     candidates = printed or candidates
     workers = [i for i in candidates if failures[i].exception.short_type not in LAUNCHER_ERRORS]
-    return (workers or candidates)[-1]
+    candidates = workers or candidates
+    # a crash printed just after a Python exception (`Segmentation fault (core dumped)` as the
+    # interpreter exits) came of it: the exception ended the run
+    if len(candidates) > 1 and _is_signal(failures[candidates[-1]]):
+        before = failures[candidates[-2]]
+        if before.frames and failures[candidates[-1]].span.start_line - before.span.end_line <= CRASH_AFTER:
+            return candidates[-2]
+    return candidates[-1]
+
+
+CRASH_AFTER = 3  # lines between a Python exception and a crash that came of it
+
+
+def _is_signal(tb: Traceback) -> bool:
+    return not tb.frames and SIGNAL.match(tb.exception.message) is not None
 
 
 @lru_cache(maxsize=1)

@@ -109,6 +109,16 @@ def test_killed_at_the_end_of_a_log_is_a_failure():
     assert tb.exception.type == "Killed" and tb.span.start_line == 1001
 
 
+def test_a_crash_just_after_an_exception_is_not_the_failure_that_ended_the_run():
+    from analyzer.explain import failure_of
+
+    crash = "\nSegmentation fault (core dumped)\n"
+    assert failure_of((TRACE + crash).encode()).exception.short_type == "RuntimeError"
+    # long after it, the crash is what ended the run
+    later = TRACE + "\n" + "epoch 2 loss 0.3\n" * 20 + crash
+    assert failure_of(later.encode()).exception.type == "Segmentation fault"
+
+
 def test_a_three_megabyte_line_does_not_break_the_scan():
     data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
     [tb] = failures_of(data, 1 << 20)
