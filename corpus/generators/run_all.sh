@@ -46,6 +46,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more21.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more22.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more23.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more24.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
   run "$TORCH_PY" corpus/generators/timestamped_logs.py  # needs `ts` (moreutils)
