@@ -3,7 +3,7 @@
 #
 #   OUT=/tmp/gpu_check bench/gpu_check.sh
 #
-# 1. records CUDA failures for the corpus (corpus/generators/torch_cuda.py, real programs on the GPU);
+# 1. records CUDA failures for the corpus (GEN, by default corpus/generators/torch_cuda.py: real programs on the GPU);
 # 2. runs the replay tests on CUDA (EE_TEST_DEVICE=cuda: the same tests, plus the CUDA-only ones);
 # 3. runs `explain-error probe` and `explain-error LOG --data` with --device cuda on a seeded dataset.
 #
@@ -33,13 +33,15 @@ if ! "$PY" -c "import tkinter" 2>/dev/null; then
   echo "tkinter: stand-in module written to $site/tkinter" >>"$OUT/setup.txt"
 fi
 
-# 1. the CUDA corpus cases, in the background while the tests run (GEN_K: name filters, space separated)
+# 1. the CUDA corpus cases, in the background while the tests run (GEN: the generator; GEN_K: name filters,
+# space separated)
+GEN=${GEN:-corpus/generators/torch_cuda.py}
 cases=$(mktemp -d)
 (
   for k in ${GEN_K:-""}; do
-    EE_TORCH_VENV="$VENV" timeout 330 "$PY" corpus/generators/torch_cuda.py -j 8 -k "$k" --out "$cases"
+    EE_TORCH_VENV="$VENV" timeout 330 "$PY" "$GEN" -j 8 -k "$k" --out "$cases"
   done
-  [ -n "${GEN_K:-}" ] || EE_TORCH_VENV="$VENV" timeout 330 "$PY" corpus/generators/torch_cuda.py -j 8 --out "$cases"
+  [ -n "${GEN_K:-}" ] || EE_TORCH_VENV="$VENV" timeout 330 "$PY" "$GEN" -j 8 --out "$cases"
 ) >"$OUT/generator.txt" 2>&1 &
 gen=$!
 

@@ -412,8 +412,8 @@ model = nn.Sequential(nn.Conv2d(3, 32, 3, stride=2, padding=1), nn.BatchNorm2d(3
 opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 for step in range(3):
     x = torch.rand(8, 3, 128, 128, device="cuda")
-    y = torch.randint(0, 5, (8,), device="cuda")
-    loss = F.cross_entropy(model(x), y)
+    y = torch.randint(0, 2, (8, 5), device="cuda").float()   # 5 defect types, multi-label
+    loss = F.binary_cross_entropy_with_logits(model(x), y)
     opt.zero_grad()
     loss.backward()
     opt.step()
@@ -574,7 +574,8 @@ class GFNet(nn.Module):
         super().__init__()
         self.patch = nn.Conv2d(3, dim, 16, stride=16)  # 224 / 16 = 14 tokens a side
         self.norm1, self.filter = nn.LayerNorm(dim), GlobalFilter(dim)
-        self.norm2, self.mlp = nn.LayerNorm(dim), nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
         self.head = nn.Linear(dim, n_classes)
 
     def forward(self, x):
@@ -1226,7 +1227,6 @@ RELABEL = '''
 import os
 import torch, torchvision
 import torch.serialization as S
-orig = S.location_tag
 S.location_tag = lambda storage: "@@DEV@@"
 os.makedirs(os.path.dirname("@@PATH@@"), exist_ok=True)
 torch.save(torchvision.models.@@MODEL@@.state_dict(), "@@PATH@@")
@@ -1274,8 +1274,8 @@ def cases():
     # out of memory
     oomf = ("cpython_basic", "cuda_oom")
     script("oom-attention-over-4096-patch-tokens", "resource.gpu_oom", oomf)
-    script("imageai-densenet121-batch-48-small-card", "resource.gpu_oom", ("cpython_basic", "cuda_oom", "progress_bars?"),
-           framework="imageai", setup=xrays)
+    script("imageai-densenet121-batch-48-small-card", "resource.gpu_oom",
+           ("cpython_basic", "cuda_oom", "progress_bars?"), framework="imageai", setup=xrays)
     # two devices
     script("head-replaced-after-model-to-device", "env.device_mismatch", setup=flowers)
     script("dataparallel-head-replaced-after-wrapping", "env.device_mismatch", setup=dp_ckpt)
@@ -1284,8 +1284,11 @@ def cases():
            setup=flowers)
     script("np-mean-over-cuda-loss-tensors", "env.device_mismatch", setup=pets)
     # environment
-    script("cuda-visible-devices-second-card-then-gpu-checkpoint", "env.cuda_setup", setup=gpu_ckpt)
+    # the checkpoint-device cases also accept the device reading, as the corpus labels that message
+    script("cuda-visible-devices-second-card-then-gpu-checkpoint", "env.cuda_setup", setup=gpu_ckpt,
+           also=["env.device_mismatch"])
     script("imageai-transfer-from-checkpoint-saved-on-cuda-1", "env.cuda_setup", ("cpython_basic", "progress_bars?"),
+           also=["env.device_mismatch"],
            framework="imageai", setup=both(flowers, cuda1_mobilenet))
     script("cuda-event-elapsed-time-without-synchronize", "model.api_misuse")
     # NaN
