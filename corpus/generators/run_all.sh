@@ -47,6 +47,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more22.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more23.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more24.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more25.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
