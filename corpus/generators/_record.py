@@ -365,6 +365,18 @@ def prep(code: str) -> Callable[[Path], None]:
     return setup
 
 
+def write(rel: str, content) -> Callable[[Path], None]:
+    """A setup that writes one file (text or bytes) at `rel` under the work folder."""
+    def setup(work: Path) -> None:
+        p = work / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content)
+    return setup
+
+
 def both(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
     """A setup that runs these setups in order."""
     def setup(work: Path) -> None:

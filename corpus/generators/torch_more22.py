@@ -32,23 +32,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub, write  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more22.py"
 
 
 # ====================================================================== setups
-def write(rel, content):
-    def setup(work: Path):
-        p = work / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content)
-    return setup
-
-
 flowers = imgs(class_folder("flowers/train", ("daisy", "rose", "tulip"), 3, size=(64, 64)))
 
 # unlabelled photos of mixed sizes (phone + web) for self-supervised pre-training

@@ -43,23 +43,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
 
 SRC = "corpus/generators/torch_more24.py"
 
 
 # ====================================================================== setups
-def write(rel, content):
-    def setup(work: Path):
-        p = work / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content)
-    return setup
-
-
 def det_json(root, n, size, boxes, labels=None, ext="jpg", name="labels.json"):
     """root/images/img_XXX.<ext> + root/<name>: [{"file", "boxes", "labels"}] (boxes(i) -> list of boxes)."""
     def setup(work: Path):

@@ -43,23 +43,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
 
 SRC = "corpus/generators/torch_more25.py"
 
 
 # ====================================================================== setups
-def write(rel, content):
-    def setup(work: Path):
-        p = work / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content)
-    return setup
-
-
 def yolo_layout(root, rows, size=(160, 120), splits=(("train", 6), ("validation", 2)), ann="annotations"):
     """ImageAI layout root/<split>/images/*.jpg + root/<split>/<ann>/*.txt with rows(split, i)."""
     def setup(work: Path):

@@ -42,20 +42,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
 
 SRC = "corpus/generators/torch_more26.py"
 
 
 # ====================================================================== setups
-def write(rel, content):
-    def setup(work: Path):
-        p = work / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(content)
-    return setup
-
-
 def yolo_layout(root, rows, sizes, splits=(("train", 6), ("validation", 2))):
     """ImageAI layout root/<split>/images/*.jpg + root/<split>/annotations/*.txt."""
     def setup(work: Path):
