@@ -118,7 +118,9 @@ CRASH_AFTER = 3  # lines between a Python exception and a crash that came of it
 
 
 def _is_signal(tb: Traceback) -> bool:
-    return not tb.frames and SIGNAL.match(tb.exception.message) is not None
+    """A crash line (`Killed`, `Segmentation fault (core dumped)`), not an exception."""
+    m = None if tb.frames else SIGNAL.match(tb.exception.message)
+    return m is not None and m.group("sig") == tb.exception.type
 
 
 @lru_cache(maxsize=1)
