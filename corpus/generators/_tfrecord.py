@@ -215,6 +215,8 @@ def _run_pty(cmd, cwd, env, timeout):
 
 # ---------------------------------------------------------------- form detection
 EXC_LINE = re.compile(r"^((?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning)))(?::|$)")
+# TensorFlow/absl log lines printed after the exception (checkpoint warnings at exit): not message
+TF_LOG_LINE = re.compile(r"^(?:(?:WARNING|INFO|ERROR):tensorflow:|[IWEF]\d{4} |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
 
 
 def final_exception(text: str) -> str:
@@ -285,7 +287,7 @@ def detect_forms(text: str) -> list:
             if EXC_LINE.match(line):
                 idx = i
         if idx is not None:
-            rest = [l for l in lines[idx + 1:] if l.strip()]
+            rest = [l for l in lines[idx + 1:] if l.strip() and not TF_LOG_LINE.match(l)]
             if rest:
                 f.append("multiline_message")
     return f

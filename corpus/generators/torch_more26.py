@@ -2082,7 +2082,7 @@ def cases():
     script("find-then-classify-crop-pixel-box-loss-diverges", "optim.divergence", setup=parts,
            also=["resource.host_memory"])
     # 14. autograd
-    script("se-block-inplace-multiply-relu-output", "optim.autograd_graph", forms=M, setup=flowers)
+    script("se-block-inplace-multiply-relu-output", "optim.autograd_graph", setup=flowers)
     notebook("set-grad-enabled-false-left-by-inference-cell-notebook", "optim.autograd_graph", setup=flowers)
     # 15. host memory
     script("anchor-recall-box-iou-all-anchors-vs-all-gt", "resource.host_memory", argv="anchor_stats.py",
@@ -2099,8 +2099,8 @@ def cases():
     script("spawn-dataset-keeps-csv-reader", "env.multiprocessing", setup=leaves_csv)
     script("spawn-local-worker-init-fn-seeding", "env.multiprocessing", setup=flowers)
     # 19. distributed
-    script("ddp-rank0-saves-checkpoint-rank1-loads-early", "env.distributed", forms=M, timeout=180)
-    script("ddp-linear-probe-backbone-frozen-before-head", "env.distributed", forms=M, setup=ssl_backbone,
+    script("ddp-rank0-saves-checkpoint-rank1-loads-early", "env.distributed", timeout=180)
+    script("ddp-linear-probe-backbone-frozen-before-head", "env.distributed", setup=ssl_backbone,
            timeout=180)
     # 20. other
     script("steps-per-epoch-ceil-next-iter-drop-last", "other", forms=P, setup=mushrooms_odd)
