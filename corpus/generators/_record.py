@@ -377,6 +377,28 @@ def write(rel: str, content) -> Callable[[Path], None]:
     return setup
 
 
+def yolo_layout(root: str, rows, size=(160, 120), splits=(("train", 6), ("validation", 2)),
+                ann: str = "annotations", write_labels: bool = True) -> Callable[[Path], None]:
+    """A setup writing the ImageAI / YOLO layout: root/<split>/images/*.jpg and, unless
+    write_labels is False, root/<split>/<ann>/*.txt from rows(split, i). `size` is one (w, h) or
+    size(split, i) per image."""
+    def setup(work: Path) -> None:
+        specs = []
+        for split, n in splits:
+            for i in range(n):
+                wh = size(split, i) if callable(size) else size
+                specs.append((f"{root}/{split}/images/{split[:3]}_{i:04d}.jpg", wh, "RGB"))
+        make_images(work, specs)
+        if not write_labels:
+            return
+        for split, n in splits:
+            d = work / root / split / ann
+            d.mkdir(parents=True, exist_ok=True)
+            for i in range(n):
+                (d / f"{split[:3]}_{i:04d}.txt").write_text(rows(split, i))
+    return setup
+
+
 def both(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
     """A setup that runs these setups in order."""
     def setup(work: Path) -> None:

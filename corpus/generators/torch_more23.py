@@ -34,34 +34,19 @@ label is known by construction (what the program breaks).
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub, write  # noqa: E402,F401
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub, write, yolo_layout  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more23.py"
 
+# the ImageAI / YOLO layout with four training and two validation images by default
+yolo_dataset = partial(yolo_layout, splits=(("train", 4), ("validation", 2)))
+
 
 # ====================================================================== setups
-def yolo_dataset(root, rows, size=(160, 120), splits=(("train", 4), ("validation", 2)), ann="annotations",
-                 write_labels=True):
-    """ImageAI / YOLO layout: root/<split>/images/*.jpg (+ root/<split>/<ann>/*.txt from rows(split, i))."""
-    def setup(work: Path):
-        specs = []
-        for split, n in splits:
-            for i in range(n):
-                specs.append((f"{root}/{split}/images/{split[:3]}_{i:04d}.jpg", size, "RGB"))
-        make_images(work, specs)
-        if not write_labels:
-            return
-        for split, n in splits:
-            d = work / root / split / ann
-            d.mkdir(parents=True, exist_ok=True)
-            for i in range(n):
-                (d / f"{split[:3]}_{i:04d}.txt").write_text(rows(split, i))
-    return setup
-
-
 def varied_rows(split, i):
     """three boxes of different sizes per image, classes 0 / 1 (normalised YOLO rows)"""
     k = 0.01 * i + (0.005 if split == "validation" else 0.0)

@@ -40,12 +40,16 @@ label is known by construction (what the program breaks).
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write, yolo_layout  # noqa: E402
 
 SRC = "corpus/generators/torch_more24.py"
+
+# the ImageAI / YOLO layout with four training and two validation images by default
+yolo_dataset = partial(yolo_layout, splits=(("train", 4), ("validation", 2)))
 
 
 # ====================================================================== setups
@@ -60,22 +64,6 @@ def det_json(root, n, size, boxes, labels=None, ext="jpg", name="labels.json"):
             lab = labels(i) if labels else [1 + j % 2 for j in range(len(b))]
             items.append({"file": f"images/img_{i:03d}.{ext}", "boxes": b, "labels": lab})
         (work / root / name).write_text(json.dumps(items, indent=1))
-    return setup
-
-
-def yolo_dataset(root, rows, size=(160, 120), splits=(("train", 4), ("validation", 2)), ann="annotations"):
-    """ImageAI / YOLO layout: root/<split>/images/*.jpg + root/<split>/<ann>/*.txt from rows(split, i)."""
-    def setup(work: Path):
-        specs = []
-        for split, n in splits:
-            for i in range(n):
-                specs.append((f"{root}/{split}/images/{split[:3]}_{i:04d}.jpg", size, "RGB"))
-        make_images(work, specs)
-        for split, n in splits:
-            d = work / root / split / ann
-            d.mkdir(parents=True, exist_ok=True)
-            for i in range(n):
-                (d / f"{split[:3]}_{i:04d}.txt").write_text(rows(split, i))
     return setup
 
 

@@ -43,28 +43,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write, yolo_layout  # noqa: E402
 
 SRC = "corpus/generators/torch_more25.py"
 
 
 # ====================================================================== setups
-def yolo_layout(root, rows, size=(160, 120), splits=(("train", 6), ("validation", 2)), ann="annotations"):
-    """ImageAI layout root/<split>/images/*.jpg + root/<split>/<ann>/*.txt with rows(split, i)."""
-    def setup(work: Path):
-        specs = []
-        for split, n in splits:
-            for i in range(n):
-                specs.append((f"{root}/{split}/images/{split[:3]}_{i:04d}.jpg", size, "RGB"))
-        make_images(work, specs)
-        for split, n in splits:
-            d = work / root / split / ann
-            d.mkdir(parents=True, exist_ok=True)
-            for i in range(n):
-                (d / f"{split[:3]}_{i:04d}.txt").write_text(rows(split, i))
-    return setup
-
-
 def good_rows(split, i):
     k = 0.02 * i + (0.01 if split == "validation" else 0.0)
     rows = [(0, 0.5, 0.5, 0.4 + k, 0.5 - k), (1, 0.25 + k, 0.3, 0.2, 0.25 + k), (0, 0.7, 0.7 - k, 0.3 + k, 0.2)]

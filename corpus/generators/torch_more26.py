@@ -42,28 +42,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write, yolo_layout  # noqa: E402
 
 SRC = "corpus/generators/torch_more26.py"
 
 
 # ====================================================================== setups
-def yolo_layout(root, rows, sizes, splits=(("train", 6), ("validation", 2))):
-    """ImageAI layout root/<split>/images/*.jpg + root/<split>/annotations/*.txt."""
-    def setup(work: Path):
-        specs = []
-        for split, n in splits:
-            for i in range(n):
-                specs.append((f"{root}/{split}/images/{split[:3]}_{i:04d}.jpg", sizes(split, i), "RGB"))
-        make_images(work, specs)
-        for split, n in splits:
-            d = work / root / split / "annotations"
-            d.mkdir(parents=True, exist_ok=True)
-            for i in range(n):
-                (d / f"{split[:3]}_{i:04d}.txt").write_text(rows(split, i))
-    return setup
-
-
 def det_json(root, n, size, boxes, name="labels.json", extra=None):
     def setup(work: Path):
         make_images(work, [(f"{root}/images/img_{i:03d}.jpg", size, "RGB") for i in range(n)])
