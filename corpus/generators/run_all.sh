@@ -51,6 +51,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more26.py "$@"  # four cases need a CUDA GPU (EE_GPU=1)
   run "$TORCH_PY" corpus/generators/torch_more27.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more28.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more29.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
