@@ -354,6 +354,26 @@ def nb(cells):
     return {"nb_runner.py": NB_RUNNER, "cells.json": json.dumps(cells)}
 
 
+def case_builders(prefix: str, scripts: dict[str, str] | None = None, cells: dict[str, list] | None = None):
+    """The case list of a generator and the three ways its cases are added to it:
+    `add(name, cause, files)`, `script(key, cause)` (one script from `scripts`, run as `argv`
+    after the `pre` interpreter arguments) and `notebook(name, cause)` (the cells of `cells`
+    run in IPython). Every case is named `prefix + name`."""
+    out: list = []
+
+    def add(name, cause, files, forms=("cpython_basic",), **kw):
+        out.append(Case(prefix + name, cause, list(forms), files, **kw))
+
+    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, pre=(), **kw):
+        add(key, cause, {argv: scripts[key], **(extra or {})}, forms=forms, argv=[*pre, argv, *args], **kw)
+
+    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
+        add(name, cause, {**nb(cells[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
+            home_is_project=True, **kw)
+
+    return out, add, script, notebook
+
+
 def prep(code: str) -> Callable[[Path], None]:
     """A setup that runs `code` with the torch interpreter in the work dir (files an
     earlier run would have left there: weights, checkpoints, odd images)."""

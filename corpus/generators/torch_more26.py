@@ -42,7 +42,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write, yolo_layout  # noqa: E402
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, write, yolo_layout  # noqa: E402
 
 SRC = "corpus/generators/torch_more26.py"
 
@@ -1996,17 +1996,7 @@ for epoch in range(5):
 
 # ====================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more26-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more26-", SCRIPTS, CELLS)
 
     W = ["cpython_basic", "dataloader_worker"]
     P = ["cpython_basic", "progress_bars"]

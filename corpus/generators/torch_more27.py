@@ -40,7 +40,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, make_images, nb, prep, both, write  # noqa: E402,F401
+from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, case_builders  # noqa: E402,F401
 from _record import run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_more27.py"
@@ -1203,17 +1203,7 @@ def masks_setup(work: Path):
 
 # ====================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more27-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, pre=(), **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[*pre, argv, *args], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more27-", SCRIPTS, CELLS)
 
     W = ["cpython_basic", "dataloader_worker"]
     P = ["cpython_basic", "progress_bars?"]

@@ -41,7 +41,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub  # noqa: E402,F401
+from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub, case_builders  # noqa: E402,F401
 from _record import run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_more29.py"
@@ -2078,17 +2078,7 @@ def flowers_setup(per=4, split="train", size=(48, 48)):
 
 
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more29-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more29-", SCRIPTS, CELLS)
 
     W = ["cpython_basic", "dataloader_worker"]
     P = ["cpython_basic", "progress_bars?"]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub, yolo_layout  # noqa: E402,F401
+from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub, yolo_layout, case_builders  # noqa: E402,F401
 from _record import run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_more30.py"
@@ -1382,13 +1382,7 @@ print(len(glob.glob("signs/train/images/*.jpg")), "training images")
 
 # ============================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more30-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
+    out, add, script, _ = case_builders("torch-more30-", SCRIPTS)
 
     def iai(name, cause, files, forms=("cpython_basic",), argv="train.py", args=(), **kw):
         kw.setdefault("framework", "imageai")
