@@ -69,12 +69,12 @@ PY_FRAME = Lazy(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in
 IPY_FRAME = Lazy(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_CELL = Lazy(r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_OLD_FRAME = Lazy(
-    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.pyx?|\S+\.py)"
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.py[xc]?|\S+\.pyc?)"
     r" in (?P<func><cell line: \d+>|[\w.<>]+)\(.*$"
 )
 # IPython 7 and Colab: `<ipython-input-49-9969...> in <module>`, without the arguments
 IPY_INPUT_FRAME = Lazy(
-    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|(?:[A-Za-z]:)?[\\/~]\S*?\.pyx?) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|(?:[A-Za-z]:)?[\\/~]\S*?\.py[xc]?) in (?P<func><cell line: \d+>|[\w.<>]+)\s*$"
 )
 # IPython 8.0 to 8.4: `Input In [41], in <cell line: 3>()` (the line number is on the `---->` arrow)
 IPY_INPUT_IN = Lazy(

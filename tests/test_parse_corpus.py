@@ -184,6 +184,25 @@ def _failure_of_text(text: str) -> Traceback:
     return report.failures[report.primary].traceback
 
 
+def test_python2_ipython_frames_of_compiled_modules_are_frames():
+    # IPython under Python 2 names a library frame by its `.pyc` file
+    tb = _failure_of_text(
+        "---------------------------------------------------------------------------\n"
+        "ValueError                                Traceback (most recent call last)\n"
+        "<ipython-input-28-f56c15ba16bb> in <module>()\n"
+        "----> 1 image_batch, outputs = next(test_generator)\n"
+        "\n"
+        "/home/user/.local/lib/python2.7/site-packages/keras_retinanet/preprocessing/coco.pyc in next(self)\n"
+        "    139         with self.lock:\n"
+        "--> 140             selection, _, batch_size = next(self.index_generator)\n"
+        "\n"
+        "ValueError: need more than 1 value to unpack\n"
+    )
+    assert [f.function for f in tb.frames] == ["<module>", "next"]
+    assert tb.frames[-1].path.endswith("coco.pyc") and tb.frames[-1].line == 140
+    assert "index_generator" in (tb.frames[-1].code or "")
+
+
 def test_a_traceback_pasted_on_one_line_is_split_back_into_frames():
     # forums and chat tools flatten a paste: frames, code and the exception on one line
     tb = _failure_of_text(
