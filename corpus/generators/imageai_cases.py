@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import case_builders, make_images, run_cases  # noqa: E402
 
 SRC = "corpus/generators/imageai_cases.py"
 
@@ -131,12 +131,12 @@ def cls_folder(root="idenprof", classes=("chef", "doctor"), per=3, extra=()):
 
 
 def cases():
-    out = []
+    out, add_case, _, _ = case_builders("")
 
     def add(name, cause, files, forms=("cpython_basic",), **kw):
         kw.setdefault("framework", "imageai")
         kw.setdefault("timeout", 600)
-        out.append(Case(name, cause, list(forms), files, **kw))
+        add_case(name, cause, files, forms=forms, **kw)
 
     # bounding boxes -----------------------------------------------------------------
     add("imageai-yolov3-bbox-negative", "data.bbox_invalid", det_script(model="YOLOv3"),

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, torch_python, imgs, sub  # noqa: E402
+from _record import make_images, run_cases, torch_python, imgs, sub, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more.py"
 
@@ -892,13 +892,7 @@ def two_class_folder(n_classes=2, names=("cat", "dog", "bird", "fish", "horse"))
 
 
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more-", SCRIPTS)
 
     # detection targets --------------------------------------------------------------
     add("frcnn-boxes-coco-xywh", "data.bbox_invalid", det(

@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb, torch_python  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, torch_python, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more10.py"
 
@@ -825,10 +825,7 @@ SAVE_SCRIPTED = ("import torch, torchvision\n"
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more10-" + name, cause, list(forms), files, **kw))
+    out, add, _, _ = case_builders("torch-more10-")
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
         add(name, cause, {**nb(cells), **(files or {})}, forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)

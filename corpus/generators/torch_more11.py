@@ -42,7 +42,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, class_folder, case_builders  # noqa: E402
 from _tfrecord import save_png, both  # noqa: E402
 
 SRC = "corpus/generators/torch_more11.py"
@@ -1866,17 +1866,7 @@ def cut_json(work: Path):
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more11-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), files=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(files or {})}, forms=forms, **kw)
-
-    def notebook(key, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(key, cause, {**nb(CELLS[key]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more11-", SCRIPTS, CELLS)
 
     def iai(key, cause, **kw):
         kw.setdefault("framework", "imageai")
@@ -1917,9 +1907,9 @@ def cases():
     script("maskrcnn-semantic-mask-as-instance-masks", "data.label_shape", setup=ped_masks())
     script("keypointrcnn-keypoints-without-visibility", "data.label_shape", setup=hands)
     script("frcnn-la-png-scans-read-image", "data.image_channels", setup=la_scans)
-    script("detr-giou-loss-coco-xywh-targets", "data.bbox_invalid", files={"util/__init__.py": "",
+    script("detr-giou-loss-coco-xywh-targets", "data.bbox_invalid", extra={"util/__init__.py": "",
            "util/box_ops.py": DETR_BOX_OPS}, setup=coco_small)
-    script("classifier-cmyk-product-photo-read-image", "data.image_channels", files={"save.py": SAVE_RESNET},
+    script("classifier-cmyk-product-photo-read-image", "data.image_channels", extra={"save.py": SAVE_RESNET},
            setup=both(imgs([(f"shop_export/item_{i:03d}.jpg", (180, 180), "CMYK" if i == 2 else "RGB")
                             for i in range(4)]), prerun("save.py")))
 

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import run_cases, imgs, sub, nb, class_folder, case_builders  # noqa: E402
 from _tfrecord import both, save_png  # noqa: E402
 
 SRC = "corpus/generators/torch_more12.py"
@@ -1788,13 +1788,7 @@ def pets(work: Path, with_models=False):
 
 
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more12-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more12-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), **kw):
         add(name, cause, nb([c.strip("\n") for c in map(_dedent, cells)]), forms=forms,

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import run_cases, imgs, sub, class_folder, case_builders  # noqa: E402
 from _tfrecord import both, save_png  # noqa: E402
 
 SRC = "corpus/generators/torch_more14.py"
@@ -1420,17 +1420,7 @@ cache.shape''',
 
 # ====================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more14-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), extra=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(extra or {})}, forms=forms, **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more14-", SCRIPTS, CELLS)
 
     def run_py(code):
         import subprocess

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more15.py"
 
@@ -1350,17 +1350,7 @@ def cifar(work: Path):
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more15-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), extra=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(extra or {})}, forms=forms, **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more15-", SCRIPTS, CELLS)
 
     def iai(key, cause, argv="detect.py", forms=("cpython_basic",), **kw):
         kw.setdefault("framework", "imageai")

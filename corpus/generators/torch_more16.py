@@ -44,7 +44,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more16.py"
 
@@ -1962,17 +1962,7 @@ print(CLASSES[probs.argmax()], f"{probs.max():.2%}")
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more16-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more16-", SCRIPTS, CELLS)
 
     def lraspp(k, path):
         return prep(sub(SAVE_LRASPP, K=str(k), PATH=path))

@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub  # noqa: E402,F401
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more17.py"
 
@@ -863,22 +863,12 @@ sys.exit(1 if failed else 0)
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more17-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv], **kw)
+    out, add, script, notebook = case_builders("torch-more17-", SCRIPTS, CELLS)
 
     def iai(key, cause, forms=("cpython_basic",), argv="detect.py", **kw):
         kw.setdefault("framework", "imageai")
         kw.setdefault("timeout", 600)
         script(key, cause, forms=forms, argv=argv, **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
 
     # ImageAI 3 custom detection ------------------------------------------------------------------
     iai("imageai-custom-detect-display-box-false", "other", also=["model.api_misuse"],

@@ -50,7 +50,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, class_folder, imgs, make_images, nb, run_cases, sub  # noqa: E402,F401
+from _record import case_builders, class_folder, imgs, make_images, run_cases, sub  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more18.py"
 
@@ -1573,17 +1573,7 @@ for epoch in range(3):
 
 # ============================================================================ cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more18-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more18-", SCRIPTS, CELLS)
 
     road = det_json("data/road_damage", ["pothole", "crack"], n=4, per_image=road_objects, name="road")
     road_clean = det_json("data/road_damage", ["pothole", "crack"], n=4, name="road")

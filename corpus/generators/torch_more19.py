@@ -46,7 +46,7 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub, write  # noqa: E402,F401
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, sub, write  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more19.py"
 
@@ -992,22 +992,12 @@ for images, labels in train_loader:
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more19-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
+    out, add, script, notebook = case_builders("torch-more19-", SCRIPTS, CELLS)
 
     def iai(key, cause, forms=("cpython_basic",), argv="train.py", **kw):
         kw.setdefault("framework", "imageai")
         kw.setdefault("timeout", 600)
         script(key, cause, forms=forms, argv=argv, **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
 
     # ImageAI 3 detection training -------------------------------------------------------------------
     iai("imageai-det-train-voc-converter-names-labels-jpg-txt", "data.missing_or_corrupt", setup=voc_roads())

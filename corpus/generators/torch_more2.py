@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more2.py"
 
@@ -889,13 +889,7 @@ with torch.no_grad():
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more2-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), files_extra=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(files_extra or {})}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more2-", SCRIPTS)
 
     def iai(name, cause, files, forms=("cpython_basic",), **kw):
         kw.setdefault("framework", "imageai")
@@ -965,16 +959,16 @@ def cases():
                        for c in ("healthy", "rust") for i in range(4)]))
     script("worker-chained-cause-missing-image", "data.missing_or_corrupt",
            forms=["dataloader_worker", "chained_cause"],
-           files_extra={"data/labels.csv": "Image Index,label\n" + "".join(
+           extra={"data/labels.csv": "Image Index,label\n" + "".join(
                f"{i:08d}_000.png,{i % 2}\n" for i in range(10))},
            setup=imgs([(f"data/images/{i:08d}_000.png", (64, 64), "L") for i in range(10) if i != 6]))
     script("collate-dict-missing-mask-key-workers", "data.missing_or_corrupt", forms=["dataloader_worker"], setup=tiles)
     script("genfromtxt-structured-array-to-tensor", "data.dtype",
-           files_extra={"data/patients.csv": "age,bmi,glucose,sex,outcome\n" + "".join(
+           extra={"data/patients.csv": "age,bmi,glucose,sex,outcome\n" + "".join(
                f"{30 + i},{22 + i % 7}.{i % 10},{90 + 3 * i},{'MF'[i % 2]},{i % 2}\n" for i in range(20))})
     script("class-name-lookup-during-handling", "data.label_out_of_range", forms=["chained_during"],
            also=["data.missing_or_corrupt"],
-           files_extra={"data/annotations.json": "[" + ", ".join(
+           extra={"data/annotations.json": "[" + ", ".join(
                f'{{"file": "img_{i:03d}.jpg", "label": "{["cat", "dog", "rabbit", "cat", "Dog"][i % 5]}"}}'
                for i in range(12)) + "]"})
 

@@ -38,7 +38,18 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, sub, write, yolo_layout  # noqa: E402,F401
+from _record import (  # noqa: E402,F401
+    both,
+    case_builders,
+    class_folder,
+    imgs,
+    make_images,
+    prep,
+    run_cases,
+    sub,
+    write,
+    yolo_layout,
+)
 
 SRC = "corpus/generators/torch_more23.py"
 
@@ -1654,17 +1665,7 @@ for epoch in range(3):
 
 # ====================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more23-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more23-", SCRIPTS, CELLS)
 
     # 1. image size / channel count ----------------------------------------------------------------
     script("val-transform-forgot-resize-two-camera-sizes", "data.image_size_mismatch", setup=birds)

@@ -44,7 +44,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, write, yolo_layout  # noqa: E402
+from _record import both, case_builders, class_folder, imgs, make_images, prep, run_cases, write, yolo_layout  # noqa: E402
 
 SRC = "corpus/generators/torch_more24.py"
 
@@ -1815,17 +1815,7 @@ if __name__ == "__main__":
 
 # ====================================================================== cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more24-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), argv="train.py", args=(), extra=None, **kw):
-        add(key, cause, {argv: SCRIPTS[key], **(extra or {})}, forms=forms, argv=[argv, *args], **kw)
-
-    def notebook(name, cause, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
-        add(name, cause, {**nb(CELLS[name]), **(files or {})}, forms=forms, argv=["nb_runner.py"],
-            home_is_project=True, **kw)
+    out, add, script, notebook = case_builders("torch-more24-", SCRIPTS, CELLS)
 
     # 1. model outputs ---------------------------------------------------------------------------------
     script("retinanet-cls-head-3-anchors-generator-makes-9", "model.output_mismatch", setup=bridge)

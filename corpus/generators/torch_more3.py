@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more3.py"
 
@@ -1266,13 +1266,7 @@ def pets(work: Path):
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more3-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), files_extra=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(files_extra or {})}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more3-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), **kw):
         add(name, cause, nb(cells), forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)
@@ -1288,7 +1282,7 @@ def cases():
                        for c in ("finch", "robin", "wren") for i in range(3)]))
     script("seg-mask-not-resized-ce", "data.label_shape", also=["data.image_size_mismatch"], setup=streets)
     script("normalize-grayscale-xray", "data.image_channels",
-           files_extra={"data/train.csv": "filename,pneumonia\n" + "".join(
+           extra={"data/train.csv": "filename,pneumonia\n" + "".join(
                f"person{i}_{'bacteria' if i % 2 else 'normal'}.jpeg,{i % 2}\n" for i in range(8))},
            setup=imgs([(f"data/xrays/person{i}_{'bacteria' if i % 2 else 'normal'}.jpeg", (180, 150), "L")
                        for i in range(8)]))
@@ -1297,7 +1291,7 @@ def cases():
 
     # data: missing / corrupt ---------------------------------------------------------------------
     script("cv2-imread-none-cvtcolor", "data.missing_or_corrupt",
-           files_extra={"data/train_list.txt": "".join(
+           extra={"data/train_list.txt": "".join(
                f"{'images' if i != 5 else 'Images'}/pothole_{i:03d}.jpg {i % 2}\n" for i in range(8))},
            setup=imgs([(f"data/images/pothole_{i:03d}.jpg", (120, 90), "RGB") for i in range(8)]))
     script("listdir-ipynb-checkpoints-folder", "data.missing_or_corrupt", setup=faces,
@@ -1305,26 +1299,26 @@ def cases():
 
     # data: labels --------------------------------------------------------------------------------
     script("multilabel-ragged-label-lists", "data.label_shape",
-           files_extra={"data/tags.json": json.dumps([{"file": f"img_{i:04d}.jpg", "tags": t} for i, t in enumerate(
+           extra={"data/tags.json": json.dumps([{"file": f"img_{i:04d}.jpg", "tags": t} for i, t in enumerate(
                [[0, 2], [1, 0], [3, 4], [0, 1, 2], [5, 3], [2, 0]])])})
     script("keypoints-target-unflattened", "data.label_shape", forms=["cpython_basic", "multiline_message?"])
     script("weighted-sampler-class-weights-1-based", "data.label_out_of_range",
-           files_extra={"data/skin_lesions.csv": "image_id,diagnosis\n" + "".join(
+           extra={"data/skin_lesions.csv": "image_id,diagnosis\n" + "".join(
                f"ISIC_{i:07d},{[1, 2, 2, 3, 1, 4, 5, 2][i % 8]}\n" for i in range(40))})
     script("confusion-matrix-labels-1-based", "data.label_out_of_range",
-           files_extra={"data/test_labels.csv": "image,digit_class\n" + "".join(
+           extra={"data/test_labels.csv": "image,digit_class\n" + "".join(
                f"test_{i:05d}.png,{(i * 7) % 10 + 1}\n" for i in range(50))})
 
     # data: dtype ---------------------------------------------------------------------------------
     script("tabular-float64-from-numpy", "data.dtype",
-           files_extra={"data/heart.csv": "age,chol,trestbps,thalach,target\n" + "".join(
+           extra={"data/heart.csv": "age,chol,trestbps,thalach,target\n" + "".join(
                f"{40 + i % 30},{180 + 7 * i % 120},{110 + i % 40},{120 + 3 * i % 70},{i % 2}\n" for i in range(64))})
     script("ce-target-int32-from-numpy", "data.dtype", setup=mels)
     script("model-half-input-float", "data.dtype")
 
     # data: boxes ---------------------------------------------------------------------------------
     script("yolo-labels-into-nms-five-columns", "data.bbox_invalid",
-           files_extra={f"preds/frame_000{k}.txt": "".join(
+           extra={f"preds/frame_000{k}.txt": "".join(
                f"{j % 3} {10 + 20 * j + k} {15 + 10 * j} {60 + 20 * j} {80 + 12 * j} {0.9 - 0.1 * j:.2f}\n"
                for j in range(4)) for k in (1, 2)})
     script("draw-boxes-coco-xywh", "data.bbox_invalid", setup=coco_val)
@@ -1366,12 +1360,12 @@ def cases():
 
     # divergence ----------------------------------------------------------------------------------
     script("anomaly-mode-unscaled-house-prices", "optim.divergence", forms=["cpython_basic", "multiline_message?"],
-           files_extra={"data/houses.csv": "sqft,rooms,year,price\n" + "".join(
+           extra={"data/houses.csv": "sqft,rooms,year,price\n" + "".join(
                f"{900 + 37 * i % 2500},{2 + i % 5},{1950 + i % 70},{150000 + 4100 * (i % 60)}\n" for i in range(80))})
     script("detector-loss-nan-floatingpointerror", "optim.divergence", forms=["cpython_basic", "multiline_message"],
            timeout=500)
     script("char-rnn-sampling-after-divergence", "optim.divergence",
-           files_extra={"data/shakespeare.txt": (
+           extra={"data/shakespeare.txt": (
                "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\n"
                "First Citizen:\nYou are all resolved rather to die than to famish?\n\nAll:\nResolved. resolved.\n\n"
                "First Citizen:\nFirst, you know Caius Marcius is chief enemy to the people.\n") * 4})

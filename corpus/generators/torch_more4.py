@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, nb, class_folder  # noqa: E402
+from _record import make_images, run_cases, imgs, nb, class_folder, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more4.py"
 
@@ -1277,13 +1277,7 @@ MARKET = [(f"market/stall_{i}.jpg", (200, 150), "RGB") for i in range(3)]
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more4-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), files_extra=None, **kw):
-        add(key, cause, {"train.py": SCRIPTS[key], **(files_extra or {})}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more4-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), **kw):
         add(name, cause, nb(cells), forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)
@@ -1302,7 +1296,7 @@ def cases():
     script("subset-has-no-classes", "model.api_misuse",
            setup=imgs(class_folder("data/garbage", ("glass", "paper", "plastic"), 4, size=(48, 48))))
     script("dataset-returns-label-image-swapped", "model.input_shape", also=["model.api_misuse"],
-           files_extra={"data/ISIC_2020_Training_GroundTruth.csv": "image_id,patient_id,benign_malignant\n" + "".join(
+           extra={"data/ISIC_2020_Training_GroundTruth.csv": "image_id,patient_id,benign_malignant\n" + "".join(
                f"ISIC_{24300 + i:07d},IP_{7000 + i},{'malignant' if i % 4 == 1 else 'benign'}\n" for i in range(8))},
            setup=imgs([(f"data/train/ISIC_{24300 + i:07d}.jpg", (80, 60), "RGB") for i in range(8)]))
     script("classifier-with-detection-collate", "model.api_misuse", forms=["cpython_basic", "multiline_message"],
@@ -1312,7 +1306,7 @@ def cases():
                         (160, 120) if i != 2 else (120, 160), "RGB") for i in range(8)]))
     script("voc-xml-truncated-copy-workers", "data.missing_or_corrupt", forms=["dataloader_worker"], setup=pets_voc)
     script("coco-json-git-lfs-pointer", "data.missing_or_corrupt",
-           files_extra={"datasets/drones/annotations/instances_train.json": LFS_POINTER},
+           extra={"datasets/drones/annotations/instances_train.json": LFS_POINTER},
            setup=imgs([(f"datasets/drones/train/{i:06d}.jpg", (96, 64), "RGB") for i in range(3)]))
     script("png-16bit-totensor-int16", "data.dtype", setup=xray16)
 
@@ -1329,7 +1323,7 @@ def cases():
            setup=imgs([(f"data/potholes/img_{i}.jpg", (256, 192), "RGB") for i in range(4)]))
     script("frcnn-single-object-boxes-squeezed", "data.bbox_invalid", also=["data.label_shape"], setup=weeds)
     script("frcnn-labels-2d-from-table", "data.label_shape",
-           files_extra={"data/labels.csv": "filename,xmin,ymin,xmax,ymax,class\n"
+           extra={"data/labels.csv": "filename,xmin,ymin,xmax,ymax,class\n"
                         "cow_01.jpg,20,30,120,140,1\ncow_01.jpg,130,50,230,170,2\n"
                         "cow_02.jpg,40,40,150,160,1\n"},
            setup=imgs([("data/images/cow_01.jpg", (256, 192), "RGB"), ("data/images/cow_02.jpg", (256, 192), "RGB")]))
@@ -1362,7 +1356,7 @@ def cases():
     script("torch-load-whole-model-weights-only", "env.version_incompat", also=["model.weights_mismatch"],
            forms=["cpython_basic", "multiline_message"])
     script("detection-reference-utils-torch-six", "env.version_incompat",
-           files_extra={"utils.py": OLD_UTILS, "engine.py": OLD_ENGINE})
+           extra={"utils.py": OLD_UTILS, "engine.py": OLD_ENGINE})
     script("lenet5-conv-on-28px-mnist", "model.input_shape")
 
     # ImageAI 3 -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import case_builders, make_images, run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_more5.py"
 
@@ -912,13 +912,7 @@ torch.save({"state_dict": torchvision.models.resnet50(weights=None).state_dict()
 
 # ========================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more5-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more5-", SCRIPTS)
 
     def iai(name, cause, files, forms=("cpython_basic",), **kw):
         kw.setdefault("framework", "imageai")

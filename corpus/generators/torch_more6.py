@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, class_folder, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more6.py"
 
@@ -478,13 +478,7 @@ def empty_test_class(work: Path):
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more6-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more6-", SCRIPTS)
 
     def iai(name, cause, text, forms=("cpython_basic",), **kw):
         kw.setdefault("framework", "imageai")

@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, class_folder, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more7.py"
 
@@ -1191,13 +1191,7 @@ acc = correct / total''',
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more7-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more7-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), **kw):
         add(name, cause, nb(cells), forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)

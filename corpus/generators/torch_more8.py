@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb, class_folder  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, class_folder, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more8.py"
 
@@ -1700,13 +1700,7 @@ print(" ".join("%5s" % classes[labels[j]] for j in range(4)))''',
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more8-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more8-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), **kw):
         add(name, cause, nb(cells), forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)

@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases, imgs, sub, nb  # noqa: E402
+from _record import make_images, run_cases, imgs, sub, nb, case_builders  # noqa: E402
 
 SRC = "corpus/generators/torch_more9.py"
 
@@ -1640,13 +1640,7 @@ for img_path in sorted(glob.glob("data/potholes/train/images/*.jpg")):
 
 # ======================================================================= cases
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case("torch-more9-" + name, cause, list(forms), files, **kw))
-
-    def script(key, cause, forms=("cpython_basic",), **kw):
-        add(key, cause, {"train.py": SCRIPTS[key]}, forms=forms, **kw)
+    out, add, script, _ = case_builders("torch-more9-", SCRIPTS)
 
     def notebook(name, cause, cells, forms=("ipython_cell", "ipython_arrows"), files=None, **kw):
         add(name, cause, {**nb(cells), **(files or {})}, forms=forms, argv=["nb_runner.py"], home_is_project=True, **kw)

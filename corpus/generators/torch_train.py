@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, run_cases  # noqa: E402
+from _record import case_builders, run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_train.py"
 CPP = {"TORCH_SHOW_CPP_STACKTRACES": "1"}
@@ -352,10 +352,7 @@ model.load_state_dict(torch.load("@@FILE@@", map_location="cpu"))
 
 
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case(name, cause, list(forms), files, **kw))
+    out, add, _, _ = case_builders("")
 
     # label out of range ----------------------------------------------------------
     add("torch-ce-target-out-of-bounds", "data.label_out_of_range",

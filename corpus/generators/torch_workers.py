@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, make_images, run_cases  # noqa: E402
+from _record import case_builders, make_images, run_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_workers.py"
 
@@ -196,10 +196,7 @@ def raw_images(specs):
 
 
 def cases():
-    out = []
-
-    def add(name, cause, files, forms=("cpython_basic",), **kw):
-        out.append(Case(name, cause, list(forms), files, **kw))
+    out, add, _, _ = case_builders("")
 
     # pickling under spawn -----------------------------------------------------------
     add("torch-spawn-lambda-transform", "env.multiprocessing",
