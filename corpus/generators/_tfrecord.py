@@ -483,6 +483,24 @@ def notebook(cells, data=None):
                 forms=("ipython_cell", "ipython_arrows"))
 
 
+def prep(env: str, code: str, cwd: Path):
+    """Run `code` with one TF environment's interpreter in the data folder (files an
+    earlier run would have left there: weights, shards, .mat files)."""
+    py = env_python(env)
+    e = {
+        "PATH": f"{VENVS[env]}/bin:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(cwd),
+        "LANG": "C.UTF-8",
+        "CUDA_VISIBLE_DEVICES": "",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    e.update(EXTRA_ENV[env])
+    r = subprocess.run([str(py), "-c", textwrap.dedent(code)], cwd=str(cwd), capture_output=True, text=True,
+                       env=e)
+    if r.returncode != 0:
+        raise RuntimeError(f"prep failed:\n{r.stdout}\n{r.stderr}")
+
+
 def both(*setups):
     """One setup that runs several in turn."""
     def run(d: Path):

@@ -45,33 +45,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import subprocess  # noqa: E402
-import textwrap  # noqa: E402
 
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook, both  # noqa: E402
+from _tfrecord import prep as _prep  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _prep(env: str, code: str, cwd: Path):
-    """Run `code` with one TF environment's interpreter in the data folder (files an earlier
-    run would have left there: weights)."""
-    py = _tfrecord.env_python(env)
-    e = {
-        "PATH": f"{_tfrecord.VENVS[env]}/bin:/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(cwd),
-        "LANG": "C.UTF-8",
-        "CUDA_VISIBLE_DEVICES": "",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-    }
-    e.update(_tfrecord.EXTRA_ENV[env])
-    r = subprocess.run([str(py), "-c", textwrap.dedent(code)], cwd=str(cwd), capture_output=True, text=True,
-                       env=e)
-    if r.returncode != 0:
-        raise RuntimeError(f"prep failed:\n{r.stdout}\n{r.stderr}")
-
-
 def _rng(seed):
     import numpy as np
     return np.random.default_rng(seed)
