@@ -527,3 +527,11 @@ def save_png(path: Path, arr, mode=None):
 
     path.parent.mkdir(parents=True, exist_ok=True)
     (Image.fromarray(arr, mode=mode) if mode else Image.fromarray(arr)).save(path)
+
+
+def save_jpg(path: Path, arr, quality: int = 90):
+    """Write an array as a JPEG, making the folder."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(arr).save(path, quality=quality)

@@ -37,21 +37,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook, both  # noqa: E402
+from _tfrecord import rng as _rng  # noqa: E402
+from _tfrecord import save_jpg as _jpg  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _rng(seed):
-    import numpy as np
-    return np.random.default_rng(seed)
-
-
-def _jpg(path: Path, arr):
-    from PIL import Image
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(arr).save(path, quality=90)
-
-
 def conveyor_sessions(d: Path):
     """Capture sessions of a conveyor camera; session_03 came from the replacement camera."""
     r = _rng(1)

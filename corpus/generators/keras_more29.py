@@ -46,15 +46,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook, both  # noqa: E402
 from _tfrecord import prep as _prep  # noqa: E402
+from _tfrecord import rng as _rng  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _rng(seed):
-    import numpy as np
-    return np.random.default_rng(seed)
-
-
 def landscape_pets(d: Path):
     """Phone photos, landscape, 64 wide and 48 high."""
     make_images(d / "pets", ["cat", "dog"], per_class=6, size=(64, 48), fmt="jpeg")

@@ -45,21 +45,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook  # noqa: E402
+from _tfrecord import rng as _rng  # noqa: E402
+from _tfrecord import save_jpg as _jpg  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _rng(seed):
-    import numpy as np
-    return np.random.default_rng(seed)
-
-
-def _jpg(path: Path, arr):
-    from PIL import Image
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(arr).save(path, quality=90)
-
-
 def snack_photos(d: Path):
     """Snack photos at 72x72; the last three 'nuts' photos came from a second phone at 80x60."""
     r = _rng(101)

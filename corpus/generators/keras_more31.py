@@ -49,15 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook, both  # noqa: E402
 from _tfrecord import prep as _prep  # noqa: E402
+from _tfrecord import rng as _rng  # noqa: E402
 from _tfrecord import save_png as _png  # noqa: E402
 
 
 # ---------------------------------------------------------------- data helpers
-def _rng(seed):
-    import numpy as np
-    return np.random.default_rng(seed)
-
-
 def parts_fold_csv(d: Path):
     """Machine-part photos named by id; labels.csv got a cross-validation fold column."""
     r = _rng(31)
