@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import operator
 import os
@@ -219,6 +220,60 @@ _FIELDS = {
 _REQUIRED = ("id", "cause", "title", "why", "fixes", "confidence")
 
 
+# `(?&name)` in a rule's patterns stands for the regular expression `name` of `rules/patterns.toml`
+# (a shape several rules look for in a log: the loss printed as NaN, training steps that ran); the
+# syntax is PCRE's call of a named group, which Python's `re` rejects, so it never means anything else
+PATTERN_CALL = re.compile(r"\(\?&(\w+)\)")
+PATTERN_FIELDS = ("message", "not_message", "log")
+
+
+def read_patterns(root: Path) -> dict[str, str]:
+    """The named patterns rules share (`patterns.toml` at the top of a rules directory), validated."""
+    file = root / "patterns.toml"
+    if not file.exists():
+        return {}
+    rel = f"{root.name}/patterns.toml"
+    table = _read(file, rel)
+    if set(table) - {"patterns"} or not isinstance(table.get("patterns", {}), dict):
+        raise RuleError(f"{rel}: expected only a [patterns] table of name = 'regex'")
+    patterns = table.get("patterns", {})
+    for name, source in patterns.items():
+        if not isinstance(source, str):
+            raise RuleError(f"{rel}: field 'patterns.{name}' must be a string")
+        if PATTERN_CALL.search(source):
+            raise RuleError(f"{rel}: field 'patterns.{name}': a named pattern cannot call another")
+        _compile(rel, f"patterns.{name}", source)
+    return patterns
+
+
+def expand_patterns(data: dict[str, Any], path: str, patterns: dict[str, str]) -> dict[str, Any]:
+    """The rule's data with every `(?&name)` replaced by its named pattern (as a group)."""
+
+    def expand(field: str, source: object) -> object:
+        if not isinstance(source, str) or "(?&" not in source:
+            return source
+
+        def one(m: re.Match[str]) -> str:
+            if m.group(1) not in patterns:
+                raise RuleError(
+                    f"{path}: field '{field}': (?&{m.group(1)}) is not a pattern of patterns.toml"
+                )
+            return f"(?:{patterns[m.group(1)]})"
+
+        return PATTERN_CALL.sub(one, source)
+
+    out = dict(data)
+    for key in PATTERN_FIELDS:
+        if key in out:
+            out[key] = expand(key, out[key])
+    if isinstance(out.get("when"), list):
+        out["when"] = [
+            {**c, "pattern": expand(f"when[{i}].pattern", c.get("pattern"))} if isinstance(c, dict) else c
+            for i, c in enumerate(out["when"])
+        ]
+    return out
+
+
 def _compile(path: str, name: str, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.MULTILINE)
@@ -384,11 +439,12 @@ def _read(file: Path, rel: str) -> dict[str, Any]:
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     """Every rule under a directory, validated; ids must be unique."""
     root = directory or rules_dir()
+    patterns = read_patterns(root)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for file in _rule_files(root):
         rel = str(file.relative_to(root.parent)) if directory is None else str(file)
-        rule = parse_rule(_read(file, rel), rel)
+        rule = parse_rule(expand_patterns(_read(file, rel), rel, patterns), rel)
         if rule.id in seen:
             raise RuleError(f"{rel}: field 'id': '{rule.id}' is also the id of {seen[rule.id]}")
         seen[rule.id] = rel
@@ -396,7 +452,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 
 def _cache_path(root: Path, installed: bool | None = None) -> Path:
@@ -406,6 +462,9 @@ def _cache_path(root: Path, installed: bool | None = None) -> Path:
     parts = [f"{CACHE_FORMAT}\n{root}\n"]
     if installed is None:
         installed = root.parent == Path(__file__).resolve().parent
+    with contextlib.suppress(OSError):  # the shared patterns are part of every rule that calls one
+        st = (root / "patterns.toml").stat()
+        parts.append(f"patterns.toml:{st.st_size}:{st.st_mtime_ns}\n")
     with os.scandir(root) as families:
         for family in sorted(families, key=lambda e: e.name):
             if not family.is_dir():
@@ -455,7 +514,11 @@ def shipped_tables() -> RuleTables:
         pass
     # what explaining needs: a rule's examples are for `rules check` and `rules show`, read from the files
     rules = load_rules()
-    datas = [_runtime_fields(_read(root.parent / rule.path, rule.path)) for rule in rules]
+    patterns = read_patterns(root)
+    datas = [
+        _runtime_fields(expand_patterns(_read(root.parent / rule.path, rule.path), rule.path, patterns))
+        for rule in rules
+    ]
     tables = RuleTables(
         paths=tuple(rule.path for rule in rules),
         anchors=tuple(tuple(sorted(rule.anchors)) for rule in rules),

@@ -104,6 +104,42 @@ def test_good_rule_loads(tmp_path):
     assert run_examples(rule) == []
 
 
+def test_named_patterns_are_shared_by_the_rules_that_call_them(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "patterns.toml").write_text("[patterns]\ndtype_word = '(?:Long|Float|Half)'\n")
+    rule_text = GOOD.replace("(?P<got>\\w+)", "(?P<got>(?&dtype_word))").replace(
+        "found Long dtype", "found Half dtype"
+    )
+    (tmp_path / "x" / "rule.toml").write_text(rule_text)
+    [rule] = load_rules(tmp_path)
+    assert rule.message_source == "found (?P<got>(?:(?:Long|Float|Half))) dtype"
+    assert run_examples(rule) == []
+    assert rule.message.search("found Byte dtype") is None  # the pattern, not any word
+    # a call of a pattern that is not there names the rule file and the field
+    (tmp_path / "x" / "rule.toml").write_text(rule_text.replace("(?&dtype_word)", "(?&dtype_words)"))
+    with pytest.raises(RuleError, match=r"rule\.toml: field 'message': \(\?&dtype_words\)"):
+        load_rules(tmp_path)
+    # a broken pattern names patterns.toml and the pattern
+    (tmp_path / "patterns.toml").write_text("[patterns]\ndtype_word = '(?:Long'\n")
+    with pytest.raises(RuleError, match=r"patterns\.toml: field 'patterns\.dtype_word'"):
+        load_rules(tmp_path)
+
+
+def test_shipped_rules_call_shared_patterns():
+    from analyzer.ruleset import PATTERN_CALL, read_patterns, rules_dir
+
+    patterns = read_patterns(rules_dir())
+    assert {"steps_ran", "loss_bad"} <= set(patterns)
+    callers = [
+        r
+        for r in RULES
+        if any(
+            f"(?:{p})" in (r.log_source or "") + "".join(c.source for c in r.when) for p in patterns.values()
+        )
+    ]
+    assert len(callers) >= 10 and not any(PATTERN_CALL.search(c.source) for r in RULES for c in r.when)
+
+
 def test_rules_check_command_reports_a_broken_file(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "rule.toml").write_text(GOOD.replace("0.5", '"high"'))
@@ -180,3 +216,9 @@ def test_rules_cache_key_follows_the_files(tmp_path):
     (family / "b.toml").write_text("id = 'torch.b'\n")
     os.utime(family, ns=(before + 10**9, before + 10**9))
     assert _cache_path(tmp_path, installed=True) != installed
+    # the shared patterns are part of the rules that call them: a new key for both
+    keys = _cache_path(tmp_path, installed=False), _cache_path(tmp_path, installed=True)
+    (tmp_path / "patterns.toml").write_text("[patterns]\n")
+    assert (
+        _cache_path(tmp_path, installed=False) != keys[0] and _cache_path(tmp_path, installed=True) != keys[1]
+    )
