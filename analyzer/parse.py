@@ -178,8 +178,10 @@ def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
         return None
     name = m.group("type")
     short = re.split(r"\.|::", name)[-1]
-    if name in ("Traceback", "File", "Cell", "Node", "Note", "Hint") or short.endswith("Warning"):
+    if name in ("Traceback", "File", "Cell", "Node", "Note", "Hint"):
         return None
+    if short.endswith("Warning") and strict:
+        return None  # a warning line in the log; right after a traceback's frames it was raised
     if strict or m.group("msg") is None and ":" not in line:
         exc_module = _EXC_MODULE.search(name) is not None
         if (

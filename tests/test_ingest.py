@@ -123,3 +123,24 @@ def test_a_three_megabyte_line_does_not_break_the_scan():
     data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
     [tb] = failures_of(data, 1 << 20)
     assert tb.exception.short_type == "RuntimeError"
+
+
+def test_a_warning_raised_as_an_exception_ends_its_traceback():
+    from analyzer.explain import failure_of
+
+    raised = (
+        "UserWarning: a warning printed before the run failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 29, in <module>\n'
+        "    for x, y in tqdm(loader, nested=True):\n"
+        '  File "/venv/lib/python3.11/site-packages/tqdm/std.py", line 1006, in __init__\n'
+        "    raise (\n"
+        "tqdm.std.TqdmDeprecationWarning: `nested` is deprecated and automated.\n"
+    )
+    tb = failure_of(raised.encode())
+    assert (tb.exception.short_type, tb.exception.message) == (
+        "TqdmDeprecationWarning",
+        "`nested` is deprecated and automated.",
+    )
+    # a warning line alone, outside a traceback, is not a failure
+    assert failures_of(b"epoch 1 loss 0.4\nUserWarning: something changed\nepoch 2 loss 0.3\n") == []
