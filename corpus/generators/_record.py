@@ -425,3 +425,47 @@ def both(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
         for s in setups:
             s(work)
     return setup
+
+
+# ImageAI 3 checkpoints as an earlier training run leaves them, for setups (`prep`): ImageAI's
+# default TinyYOLOv3 anchors, a TinyYOLOv3 state dict with its detection config JSON, and a
+# torchvision classifier's state dict with the class JSON that ClassificationModelTrainer writes
+ANCHORS6 = "[10, 14, 23, 27, 37, 58, 81, 82, 135, 169, 344, 319]"
+
+SAVE_TINY = '''
+import json
+import os
+import torch
+from imageai.yolov3.tiny_yolov3 import YoloV3Tiny
+
+for p in ("@@PT@@", "@@JSON@@"):
+    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
+anchors = @@ANCHORS@@
+torch.manual_seed(0)
+torch.save(YoloV3Tiny(anchors=anchors, num_classes=@@NC@@).state_dict(), "@@PT@@")
+with open("@@JSON@@", "w") as f:
+    json.dump({"labels": @@LABELS@@, "anchors": anchors}, f)
+'''
+
+
+def save_tiny(labels_json, nc, pt, js, anchors=ANCHORS6):
+    return prep(sub(SAVE_TINY, ANCHORS=anchors, NC=str(nc), PT=pt, JSON=js, LABELS=labels_json))
+
+
+SAVE_CLS = '''
+import json
+import os
+import torch
+import torchvision
+
+for p in ("@@PT@@", "@@JSON@@"):
+    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
+torch.manual_seed(0)
+torch.save(torchvision.models.@@ARCH@@(num_classes=@@NC@@).state_dict(), "@@PT@@")
+json.dump({str(i): c for i, c in enumerate(@@LABELS@@)}, open("@@JSON@@", "w"))
+'''
+
+
+def save_cls(arch, labels, pt, js):
+    n = labels.count(",") + 1
+    return prep(sub(SAVE_CLS, ARCH=arch, NC=str(n), PT=pt, JSON=js, LABELS=labels))

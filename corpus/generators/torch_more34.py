@@ -49,31 +49,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub, yolo_layout, case_builders  # noqa: E402,F401
 from _record import run_cases  # noqa: E402
+from _record import ANCHORS6, SAVE_CLS, SAVE_TINY, save_cls  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more34.py"
 
 SCRIPTS = {}
 
 # ----------------------------------------------------------------------------- shared bits
-ANCHORS6 = "[10, 14, 23, 27, 37, 58, 81, 82, 135, 169, 344, 319]"
 
 # a TinyYOLOv3 checkpoint + detection config as an earlier DetectionModelTrainer run leaves them
-SAVE_TINY = '''
-import json
-import os
-import torch
-from imageai.yolov3.tiny_yolov3 import YoloV3Tiny
-
-for p in ("@@PT@@", "@@JSON@@"):
-    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
-anchors = @@ANCHORS@@
-torch.manual_seed(0)
-torch.save(YoloV3Tiny(anchors=anchors, num_classes=@@NC@@).state_dict(), "@@PT@@")
-with open("@@JSON@@", "w") as f:
-    json.dump({"labels": @@LABELS@@, "anchors": anchors}, f)
-'''
-
-
+# (_record.SAVE_TINY); this generator's labels are one JSON list, the class count read from it
 def save_tiny(labels, pt, js):
     n = labels.count(",") + 1
     return prep(sub(SAVE_TINY, ANCHORS=ANCHORS6, NC=str(n), PT=pt, JSON=js, LABELS=labels))
@@ -93,25 +78,6 @@ torch.save(YoloV3Tiny(anchors=@@ANCHORS@@, num_classes=80).state_dict(), "@@PT@@
 
 def tiny_coco(pt="tiny-yolov3.pt"):
     return prep(sub(SAVE_TINY_COCO, ANCHORS=ANCHORS6, PT=pt))
-
-
-SAVE_CLS = '''
-import json
-import os
-import torch
-import torchvision
-
-for p in ("@@PT@@", "@@JSON@@"):
-    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
-torch.manual_seed(0)
-torch.save(torchvision.models.@@ARCH@@(num_classes=@@NC@@).state_dict(), "@@PT@@")
-json.dump({str(i): c for i, c in enumerate(@@LABELS@@)}, open("@@JSON@@", "w"))
-'''
-
-
-def save_cls(arch, labels, pt, js):
-    n = labels.count(",") + 1
-    return prep(sub(SAVE_CLS, ARCH=arch, NC=str(n), PT=pt, JSON=js, LABELS=labels))
 
 
 VIDEO = '''

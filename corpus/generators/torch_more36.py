@@ -31,51 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _record import Case, class_folder, imgs, make_images, nb, prep, both, write, sub, yolo_layout, case_builders  # noqa: E402,F401
 from _record import run_cases  # noqa: E402
+from _record import ANCHORS6, save_cls, save_tiny  # noqa: E402,F401
 
 SRC = "corpus/generators/torch_more36.py"
 
 SCRIPTS = {}
 CELLS = {}
-
-ANCHORS6 = "[10, 14, 23, 27, 37, 58, 81, 82, 135, 169, 344, 319]"
-
-SAVE_TINY = '''
-import json
-import os
-import torch
-from imageai.yolov3.tiny_yolov3 import YoloV3Tiny
-
-for p in ("@@PT@@", "@@JSON@@"):
-    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
-anchors = @@ANCHORS@@
-torch.manual_seed(0)
-torch.save(YoloV3Tiny(anchors=anchors, num_classes=@@NC@@).state_dict(), "@@PT@@")
-with open("@@JSON@@", "w") as f:
-    json.dump({"labels": @@LABELS@@, "anchors": anchors}, f)
-'''
-
-
-def save_tiny(labels_json, nc, pt, js, anchors=ANCHORS6):
-    return prep(sub(SAVE_TINY, ANCHORS=anchors, NC=str(nc), PT=pt, JSON=js, LABELS=labels_json))
-
-
-SAVE_CLS = '''
-import json
-import os
-import torch
-import torchvision
-
-for p in ("@@PT@@", "@@JSON@@"):
-    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
-torch.manual_seed(0)
-torch.save(torchvision.models.@@ARCH@@(num_classes=@@NC@@).state_dict(), "@@PT@@")
-json.dump({str(i): c for i, c in enumerate(@@LABELS@@)}, open("@@JSON@@", "w"))
-'''
-
-
-def save_cls(arch, labels, pt, js):
-    n = labels.count(",") + 1
-    return prep(sub(SAVE_CLS, ARCH=arch, NC=str(n), PT=pt, JSON=js, LABELS=labels))
 
 
 def boxes(i, classes, base=0.12):
