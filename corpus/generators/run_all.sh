@@ -63,6 +63,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more38.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more39.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more40.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more41.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more42.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
