@@ -469,3 +469,49 @@ json.dump({str(i): c for i, c in enumerate(@@LABELS@@)}, open("@@JSON@@", "w"))
 def save_cls(arch, labels, pt, js):
     n = labels.count(",") + 1
     return prep(sub(SAVE_CLS, ARCH=arch, NC=str(n), PT=pt, JSON=js, LABELS=labels))
+
+
+# ------------------------------------------------------------------ GPU generators (torch_cuda*.py)
+# the cap is a size in GiB, whatever card runs the case (an H100 or an H200 stands in for a small one)
+OOM_HEAD = '''
+import torch
+torch.cuda.set_per_process_memory_fraction(@@GIB@@ * 2**30 / torch.cuda.get_device_properties(0).total_memory)  # @@CARD@@
+'''
+
+
+def oom_head(gib, card):
+    return OOM_HEAD.replace("@@GIB@@", gib).replace("@@CARD@@", card)
+
+
+def shelf(work: Path):
+    """shelf/images/*.jpg + a COCO annotations.json: [x, y, w, h] boxes, category ids 1..3."""
+    import json
+
+    make_images(work, [(f"shelf/images/shelf_{i:03d}.jpg", (320, 240), "RGB") for i in range(6)])
+    boxes = [[[20, 30, 60, 80], [150, 60, 80, 120]], [[40, 20, 100, 90]], [[200, 100, 70, 60], [30, 150, 50, 40]],
+             [[90, 40, 120, 150]], [[10, 10, 90, 100], [180, 120, 100, 90]], [[60, 70, 80, 80]]]
+    coco = {"images": [{"id": i + 1, "file_name": f"shelf_{i:03d}.jpg", "width": 320, "height": 240}
+                       for i in range(6)],
+            "annotations": [], "categories": [{"id": 1, "name": "bottle"}, {"id": 2, "name": "can"},
+                                              {"id": 3, "name": "carton"}]}
+    for i, bs in enumerate(boxes):
+        for b in bs:
+            n = len(coco["annotations"])
+            coco["annotations"].append({"id": n + 1, "image_id": i + 1, "bbox": b, "category_id": 1 + n % 3,
+                                        "area": b[2] * b[3], "iscrowd": 0})
+    (work / "shelf/annotations.json").write_text(json.dumps(coco, indent=1))
+
+
+def run_gpu_cases(cases: list, source: str, jobs: int = 4) -> int:
+    """`run_cases` for generators whose programs need a CUDA GPU: without one (for the torch
+    interpreter) nothing is written; `--no-cuda-check` runs them anyway."""
+    if "--no-cuda-check" in sys.argv:
+        sys.argv.remove("--no-cuda-check")
+    else:
+        probe = subprocess.run([torch_python(), "-c", "import torch; raise SystemExit(not torch.cuda.is_available())"],
+                               capture_output=True)
+        if probe.returncode != 0:
+            print(f"{Path(source).name}: no CUDA GPU for the torch interpreter; nothing written", file=sys.stderr)
+            return 0
+    return run_cases(cases, source, jobs=jobs)
+

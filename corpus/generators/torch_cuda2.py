@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, prep, run_cases, torch_python  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, prep, run_gpu_cases  # noqa: E402
 
 SRC = "corpus/generators/torch_cuda2.py"
 
@@ -1296,17 +1296,5 @@ def cases():
     return out
 
 
-def _has_cuda() -> bool:
-    import subprocess
-    probe = subprocess.run([torch_python(), "-c", "import torch; raise SystemExit(not torch.cuda.is_available())"],
-                           capture_output=True)
-    return probe.returncode == 0
-
-
 if __name__ == "__main__":
-    if "--no-cuda-check" not in sys.argv and not _has_cuda():
-        print("torch_cuda2.py: no CUDA GPU for the torch interpreter; nothing written", file=sys.stderr)
-        sys.exit(0)
-    if "--no-cuda-check" in sys.argv:
-        sys.argv.remove("--no-cuda-check")
-    sys.exit(run_cases(cases(), SRC, jobs=4))
+    sys.exit(run_gpu_cases(cases(), SRC))

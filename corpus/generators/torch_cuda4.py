@@ -33,20 +33,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _record import Case, both, class_folder, imgs, make_images, nb, prep, run_cases, torch_python, yolo_layout  # noqa: E402
+from _record import Case, both, class_folder, imgs, make_images, nb, prep, yolo_layout, run_gpu_cases, oom_head, shelf  # noqa: E402
 
 SRC = "corpus/generators/torch_cuda4.py"
-
-# the cap is a size in GiB, whatever card runs the case (an H100 or an H200 stands in for a small one)
-OOM_HEAD = '''
-import torch
-torch.cuda.set_per_process_memory_fraction(@@GIB@@ * 2**30 / torch.cuda.get_device_properties(0).total_memory)  # @@CARD@@
-'''
-
-
-def oom_head(gib, card):
-    return OOM_HEAD.replace("@@GIB@@", gib).replace("@@CARD@@", card)
-
 
 SCRIPTS = {}
 CELLS = {}
@@ -1000,25 +989,6 @@ graph = prep('''
 ''')
 
 
-def shelf(work: Path):
-    """shelf/images/*.jpg + a COCO annotations.json: [x, y, w, h] boxes, category ids 1..3."""
-    import json
-
-    make_images(work, [(f"shelf/images/shelf_{i:03d}.jpg", (320, 240), "RGB") for i in range(6)])
-    boxes = [[[20, 30, 60, 80], [150, 60, 80, 120]], [[40, 20, 100, 90]], [[200, 100, 70, 60], [30, 150, 50, 40]],
-             [[90, 40, 120, 150]], [[10, 10, 90, 100], [180, 120, 100, 90]], [[60, 70, 80, 80]]]
-    coco = {"images": [{"id": i + 1, "file_name": f"shelf_{i:03d}.jpg", "width": 320, "height": 240}
-                       for i in range(6)],
-            "annotations": [], "categories": [{"id": 1, "name": "bottle"}, {"id": 2, "name": "can"},
-                                              {"id": 3, "name": "carton"}]}
-    for i, bs in enumerate(boxes):
-        for b in bs:
-            n = len(coco["annotations"])
-            coco["annotations"].append({"id": n + 1, "image_id": i + 1, "bbox": b, "category_id": 1 + n % 3,
-                                        "area": b[2] * b[3], "iscrowd": 0})
-    (work / "shelf/annotations.json").write_text(json.dumps(coco, indent=1))
-
-
 def _helmet_rows(split, i):
     import random
 
@@ -1173,17 +1143,5 @@ def cases():
     return out
 
 
-def _has_cuda() -> bool:
-    import subprocess
-    probe = subprocess.run([torch_python(), "-c", "import torch; raise SystemExit(not torch.cuda.is_available())"],
-                           capture_output=True)
-    return probe.returncode == 0
-
-
 if __name__ == "__main__":
-    if "--no-cuda-check" not in sys.argv and not _has_cuda():
-        print("torch_cuda4.py: no CUDA GPU for the torch interpreter; nothing written", file=sys.stderr)
-        sys.exit(0)
-    if "--no-cuda-check" in sys.argv:
-        sys.argv.remove("--no-cuda-check")
-    sys.exit(run_cases(cases(), SRC, jobs=4))
+    sys.exit(run_gpu_cases(cases(), SRC))
