@@ -535,3 +535,22 @@ def save_jpg(path: Path, arr, quality: int = 90):
 
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(arr).save(path, quality=quality)
+
+
+# a small image classifier for (48, 48, 3) inputs and NUM_CLASSES classes, as case code inserts it
+# (`"@@CNN@@".replace(..., cnn_code())`, at the indent of the script it goes into)
+CNN = """
+model = keras.Sequential([
+    keras.Input((48, 48, 3)),
+    layers.Rescaling(1.0 / 255),
+    layers.Conv2D(16, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(NUM_CLASSES, activation="softmax"),
+])
+"""
+
+
+def cnn_code(indent: str = "        ") -> str:
+    return "\n".join((indent + line) if line else line for line in CNN.strip("\n").splitlines()).lstrip()

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook  # noqa: E402
+from _tfrecord import cnn_code as _cnn  # noqa: E402
 from _tfrecord import prep as _prep  # noqa: E402
 from _tfrecord import rng as _rng  # noqa: E402
 from _tfrecord import save_jpg as _jpg  # noqa: E402
@@ -258,23 +259,6 @@ def test_split_missing_class(d: Path):
                 fmt="jpeg", seed=90)
     make_images(d / "fruit" / "test", ["apple", "banana", "kiwi"], per_class=2, size=(48, 48), fmt="jpeg", seed=91)
     (d / "fruit" / "test" / "mango").mkdir()
-
-
-CNN = """
-model = keras.Sequential([
-    keras.Input((48, 48, 3)),
-    layers.Rescaling(1.0 / 255),
-    layers.Conv2D(16, 3, activation="relu"),
-    layers.MaxPooling2D(),
-    layers.Conv2D(32, 3, activation="relu"),
-    layers.GlobalAveragePooling2D(),
-    layers.Dense(NUM_CLASSES, activation="softmax"),
-])
-"""
-
-
-def _cnn(indent: str = "        ") -> str:
-    return "\n".join((indent + line) if line else line for line in CNN.strip("\n").splitlines()).lstrip()
 
 
 # ---------------------------------------------------------------- cases

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _tfrecord  # noqa: E402
 from _tfrecord import Case, make_images, notebook  # noqa: E402
+from _tfrecord import cnn_code as _cnn  # noqa: E402
 from _tfrecord import prep as _prep  # noqa: E402
 from _tfrecord import rng as _rng  # noqa: E402
 from _tfrecord import save_jpg as _jpg  # noqa: E402
@@ -169,23 +170,6 @@ def cells(d: Path):
     for i in range(10):
         _png(d / "cells" / "images" / f"cell_{i:03d}.png", r.integers(0, 255, size=(64, 64, 3), dtype="uint8"))
         _png(d / "cells" / "masks" / f"cell_{i:03d}.png", ((r.random((64, 64)) > 0.6) * 255).astype("uint8"))
-
-
-CNN = """
-model = keras.Sequential([
-    keras.Input((48, 48, 3)),
-    layers.Rescaling(1.0 / 255),
-    layers.Conv2D(16, 3, activation="relu"),
-    layers.MaxPooling2D(),
-    layers.Conv2D(32, 3, activation="relu"),
-    layers.GlobalAveragePooling2D(),
-    layers.Dense(NUM_CLASSES, activation="softmax"),
-])
-"""
-
-
-def _cnn(indent: str = "        ") -> str:
-    return "\n".join((indent + line) if line else line for line in CNN.strip("\n").splitlines()).lstrip()
 
 
 # ---------------------------------------------------------------- cases
