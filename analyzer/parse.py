@@ -182,6 +182,8 @@ def _exception_match(line: str, strict: bool) -> re.Match[str] | None:
         return None
     if short.endswith("Warning") and strict:
         return None  # a warning line in the log; right after a traceback's frames it was raised
+    if strict and name[0].islower() and not name.islower() and short == name:
+        return None  # `ncclSystemError: ...` under a RuntimeError: Python's classes are CamelCase
     if strict or m.group("msg") is None and ":" not in line:
         exc_module = _EXC_MODULE.search(name) is not None
         if (

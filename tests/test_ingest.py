@@ -144,3 +144,18 @@ def test_a_warning_raised_as_an_exception_ends_its_traceback():
     )
     # a warning line alone, outside a traceback, is not a failure
     assert failures_of(b"epoch 1 loss 0.4\nUserWarning: something changed\nepoch 2 loss 0.3\n") == []
+
+
+def test_a_camelcase_status_line_under_an_error_is_not_a_second_exception():
+    from analyzer.explain import failure_of
+
+    # NCCL prints its status (`ncclSystemError: ...`) under PyTorch's RuntimeError; Python's own
+    # classes are CamelCase, and OpenCV's all-lowercase `error:` stays an exception
+    nccl = (
+        "RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:825, unhandled system error, NCCL version 2.7.8\n"
+        "\n"
+        "ncclSystemError: System call (socket, malloc, munmap, etc) failed.\n"
+    )
+    assert failure_of(nccl.encode()).exception.short_type == "RuntimeError"
+    cv = "error: OpenCV(4.5.1) resize.cpp:4051: error: (-215:Assertion failed) !ssize.empty() in function 'resize'\n"
+    assert failure_of(cv.encode()).exception.short_type == "error"
