@@ -1506,6 +1506,7 @@ def cases():
         setup=yolo_layout("mice", lambda s, i: "", size=(320, 240)))
     iai("det-sticky-trap-insects-under-two-pixels", "data.too_few_boxes",
         {"train.py": det_train(model="YOLOv3", datadir="traps", classes='["whitefly", "thrips"]')}, forms=P,
+        also=["data.bbox_invalid"],
         setup=yolo_layout("traps", lambda s, i: "".join(
             f"{k % 2} {0.1 + 0.11 * k:.4f} {0.2 + 0.07 * k:.4f} {0.0012 + 0.0001 * i:.5f} {0.0011 + 0.0001 * k:.5f}\n"
             for k in range(6)), size=(1600, 1200)))
