@@ -72,6 +72,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda4.py "$@"  # needs a CUDA GPU; without one it writes nothing
+  run "$TORCH_PY" corpus/generators/torch_cuda5.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
   run "$TORCH_PY" corpus/generators/timestamped_logs.py  # needs `ts` (moreutils)
 else
