@@ -68,6 +68,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more43.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more44.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more45.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more46.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
