@@ -69,11 +69,13 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more44.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more45.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more46.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more47.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda4.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda5.py "$@"  # needs a CUDA GPU; without one it writes nothing
+  run "$TORCH_PY" corpus/generators/torch_cuda6.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
   run "$TORCH_PY" corpus/generators/timestamped_logs.py  # needs `ts` (moreutils)
 else
