@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from analyzer.explain import find_failures
+from analyzer.explain import failure_of, find_failures
 from analyzer.ingest import MAX_REGION_LINES, clean_line, find_regions
 
 TRACE = (
@@ -110,8 +110,6 @@ def test_killed_at_the_end_of_a_log_is_a_failure():
 
 
 def test_a_crash_just_after_an_exception_is_not_the_failure_that_ended_the_run():
-    from analyzer.explain import failure_of
-
     crash = "\nSegmentation fault (core dumped)\n"
     assert failure_of((TRACE + crash).encode()).exception.short_type == "RuntimeError"
     # long after it, the crash is what ended the run
@@ -126,8 +124,6 @@ def test_a_three_megabyte_line_does_not_break_the_scan():
 
 
 def test_a_warning_raised_as_an_exception_ends_its_traceback():
-    from analyzer.explain import failure_of
-
     raised = (
         "UserWarning: a warning printed before the run failed\n"
         "Traceback (most recent call last):\n"
@@ -147,8 +143,6 @@ def test_a_warning_raised_as_an_exception_ends_its_traceback():
 
 
 def test_a_camelcase_status_line_under_an_error_is_not_a_second_exception():
-    from analyzer.explain import failure_of
-
     # NCCL prints its status (`ncclSystemError: ...`) under PyTorch's RuntimeError; Python's own
     # classes are CamelCase, and OpenCV's all-lowercase `error:` stays an exception
     nccl = (
