@@ -452,13 +452,14 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "6"
+CACHE_FORMAT = "7"
 
 
 def _cache_path(root: Path, installed: bool | None = None) -> Path:
     """Where the validated rules are kept. Rules installed inside the package change only when
     pip replaces them, which adds and removes files: the family folders' times are the key. In a
-    checkout a rule file may be edited in place: every rule file's name, size and time are."""
+    checkout a rule file may be edited in place: the folders' times, and per folder the count, total
+    size and summed times of its files, are."""
     parts = [f"{CACHE_FORMAT}\n{root}\n"]
     if installed is None:
         installed = root.parent == Path(__file__).resolve().parent
@@ -469,14 +470,19 @@ def _cache_path(root: Path, installed: bool | None = None) -> Path:
         for family in sorted(families, key=lambda e: e.name):
             if not family.is_dir():
                 continue
-            if installed:
-                parts.append(f"{family.name}:{family.stat().st_mtime_ns}\n")
-                continue
-            with os.scandir(family.path) as files:
-                for f in sorted(files, key=lambda e: e.name):
-                    if f.name.endswith(".toml"):
+            line = f"{family.name}:{family.stat().st_mtime_ns}"  # files added, removed or renamed
+            if not installed:
+                # an edit in place moves a file's time (and often its size); sums of integers cost
+                # far less than a line per file, and stat is what is left of the per-file cost
+                count = times = sizes = 0
+                with os.scandir(family.path) as files:
+                    for f in files:
                         st = f.stat()
-                        parts.append(f"{family.name}/{f.name}:{st.st_size}:{st.st_mtime_ns}\n")
+                        count += 1
+                        times += st.st_mtime_ns
+                        sizes += st.st_size
+                line += f":{count}:{times}:{sizes}"
+            parts.append(line + "\n")
     key = "".join(parts).encode()
     # two checksums of the listing: a key, not a secret (hashlib costs more start-up than it is worth)
     digest = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
