@@ -214,19 +214,26 @@ def _run_pty(cmd, cwd, env, timeout):
 
 
 # ---------------------------------------------------------------- form detection
-EXC_LINE = re.compile(r"^((?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning)))(?::|$)")
+# (a process pool's BrokenProcessPool is an exception whose name says so only in words)
+EXC_LINE = re.compile(
+    r"^((?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning)|BrokenProcessPool))(?::|$)"
+)
 # TensorFlow/absl log lines printed after the exception (checkpoint warnings at exit): not message
 TF_LOG_LINE = re.compile(r"^(?:(?:WARNING|INFO|ERROR):tensorflow:|[IWEF]\d{4} |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
 
 
+# IPython's own header: `BrokenProcessPool      Traceback (most recent call last)` (no colon)
+IPYTHON_HEADER = re.compile(r"^\S+\s+Traceback \(most recent call last\)\s*$")
+
+
 def final_exception(text: str) -> str:
     """Short type name of the exception that ended the run: the first unindented
-    exception line after the frames of the last traceback (lines inside a
-    multi-line message, e.g. a TypeError quoted inside a TF error, do not count)."""
-    lines = text.splitlines()
+    exception line after the frames of the last traceback, Python's or IPython's (lines
+    inside a multi-line message, e.g. a TypeError quoted inside a TF error, do not count)."""
+    lines = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text).splitlines()
     start = None
     for i, line in enumerate(lines):
-        if line.startswith("Traceback (most recent call last):"):
+        if line.startswith("Traceback (most recent call last):") or IPYTHON_HEADER.match(line):
             start = i
     if start is None:
         last = ""
@@ -271,11 +278,15 @@ def detect_forms(text: str) -> list:
     # not this form
     if re.search(r"Exception encountered when calling \w+\.call\(\)", plain):
         f.append("keras3_layer_call")
-    if "\r" in text:
+    if re.search(r"\r(?!\n)", text):  # a bar redrawn in place; a Windows line end is not one
         f.append("progress_bars")
     if "\x1b[" in text:
         f.append("ansi")
-    if final_exception(text) and "Traceback (most recent call last):" not in text:
+    # IPython prints its own traceback (`Cell In[3], line 5`, `File ~/...`), which is not a bare line
+    ipython = "Cell In[" in text
+    if ipython and re.search(r"^File ~", plain, re.M):
+        f.append("ipython_file_tilde")
+    if final_exception(text) and "Traceback (most recent call last):" not in text and not ipython:
         f.append("standalone_exception")
     # multi-line message: after the last exception line of the last traceback,
     # more non-empty lines follow that are not TF log lines

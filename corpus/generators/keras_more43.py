@@ -1149,7 +1149,7 @@ CASES = [
     Case(
         name="keras-more43-nb-spawn-process-pool-resize-function-defined-in-notebook-k3",
         cause="env.multiprocessing",
-        exception="AttributeError",     # printed by the workers; the toml is set to BrokenProcessPool below
+        exception="BrokenProcessPool",  # the workers print their own error above it
         expect="Can't get attribute",
         timeout=240,
         **notebook([
@@ -1353,46 +1353,5 @@ CASES = [
 ]
 
 
-# ---------------------------------------------------------------- toml fixes
-# What _tfrecord cannot know: an IPython traceback has no "Traceback (most recent call last):" line,
-# so it is not a standalone exception; BrokenProcessPool does not end in Error / Exception, so the
-# recorder cannot find it as the last line; "\r\n" line ends printed by `!` shell commands through
-# IPython's pseudo-terminal are not progress bars.
-EXCEPTION_FIXES = {
-    "keras-more43-nb-spawn-process-pool-resize-function-defined-in-notebook-k3": ("AttributeError",
-                                                                                   "BrokenProcessPool"),
-}
-
-
-def fix_tomls(out_dir: Path):
-    import re
-    for c in CASES:
-        toml, log = out_dir / f"{c.name}.toml", out_dir / f"{c.name}.log"
-        if not toml.exists() or not log.exists():
-            continue
-        text = toml.read_text()
-        with open(log, encoding="utf-8", newline="") as fh:      # keep "\r" as it was recorded
-            out = fh.read()
-        m = re.search(r"^forms = \[(.*)\]$", text, re.M)
-        forms = [f.strip().strip('"') for f in m.group(1).split(",") if f.strip()]
-        if "Cell In[" in out:
-            forms = [f for f in forms if f != "standalone_exception"]
-            if re.search(r"^File ~", out, re.M) and "ipython_file_tilde" not in forms:
-                forms.append("ipython_file_tilde")
-        if "progress_bars" in forms and not re.search(r"\r(?!\n)", out):
-            forms.remove("progress_bars")
-        if c.name in EXCEPTION_FIXES and "multiline_message" in forms:
-            forms.remove("multiline_message")  # what follows the workers' error is the notebook's traceback
-        text = text.replace(m.group(0), "forms = [" + ", ".join(f'"{f}"' for f in forms) + "]")
-        if c.name in EXCEPTION_FIXES:
-            old, new = EXCEPTION_FIXES[c.name]
-            if re.search(rf"^{new}: ", out, re.M):
-                text = text.replace(f'exception = "{old}"', f'exception = "{new}"')
-        toml.write_text(text)
-
-
 if __name__ == "__main__":
-    try:
-        _tfrecord.main(CASES, SRC)
-    finally:
-        fix_tomls(Path(_tfrecord.OUT_DIR))
+    _tfrecord.main(CASES, SRC)

@@ -1366,7 +1366,7 @@ CASES = [
     Case(
         name="keras-more7-process-pool-spawn-no-main-guard-k3",
         cause="env.multiprocessing",
-        exception="RuntimeError",          # printed by the workers; the toml is set to BrokenProcessPool below
+        exception="BrokenProcessPool",  # the workers print their own error above it
         env="k3",
         setup=raw_photos,
         timeout=300,
@@ -1461,36 +1461,5 @@ CASES = [
 ]
 
 
-# ---------------------------------------------------------------- toml fixes
-# What _tfrecord cannot know: an IPython traceback has no "Traceback (most recent
-# call last):" line, so it is not a standalone exception; BrokenProcessPool does
-# not end in Error / Exception, so the recorder cannot find it as the last line.
-EXCEPTION_FIXES = {"keras-more7-process-pool-spawn-no-main-guard-k3": ("RuntimeError", "BrokenProcessPool")}
-
-
-def fix_tomls(out_dir: Path):
-    import re
-    for c in CASES:
-        toml, log = out_dir / f"{c.name}.toml", out_dir / f"{c.name}.log"
-        if not toml.exists() or not log.exists():
-            continue
-        text, out = toml.read_text(), log.read_text()
-        if "Cell In[" in out:
-            m = re.search(r"^forms = \[(.*)\]$", text, re.M)
-            forms = [f.strip().strip('"') for f in m.group(1).split(",") if f.strip()]
-            forms = [f for f in forms if f != "standalone_exception"]
-            if re.search(r"^File ~", out, re.M) and "ipython_file_tilde" not in forms:
-                forms.append("ipython_file_tilde")
-            text = text.replace(m.group(0), "forms = [" + ", ".join(f'"{f}"' for f in forms) + "]")
-        if c.name in EXCEPTION_FIXES:
-            old, new = EXCEPTION_FIXES[c.name]
-            if f"{new}:" in out:
-                text = text.replace(f'exception = "{old}"', f'exception = "{new}"')
-        toml.write_text(text)
-
-
 if __name__ == "__main__":
-    try:
-        _tfrecord.main(CASES, __file__)
-    finally:
-        fix_tomls(Path(_tfrecord.OUT_DIR))
+    _tfrecord.main(CASES, __file__)
