@@ -30,11 +30,17 @@ FORM_CHECKS = {
     "repeated_line": lambda tb: any("Previous line repeated" in r for r in tb.raw),
     "syntax_error": lambda tb: tb.exception.short_type in ("SyntaxError", "IndentationError", "TabError"),
     "multiline_message": lambda tb: (
-        "\n" in tb.exception.message or any("\n" in link.exception.message for link in tb.chain)
+        "\n" in tb.exception.message
+        or any("\n" in link.exception.message for link in tb.chain)
+        # a message that printed another exception's line inside it: read as a wrapper and its failure
+        or any(link.relation == "wrapper" for link in tb.chain)
     ),
     "ipython_cell": lambda tb: any(f.path.startswith("Cell In") for f in _frames(tb)),
     "ipython_input": lambda tb: any(f.path.startswith(("<ipython-input", "Input In")) for f in _frames(tb)),
-    "ipython_arrows": lambda tb: any(f.kind == "ipython" and f.line is not None for f in _frames(tb)),
+    # a paste that kept the arrow lines but not the frame header above them has no frame to check
+    "ipython_arrows": lambda tb: (
+        any(f.kind == "ipython" and f.line is not None for f in _frames(tb)) or not _frames(tb)
+    ),
     "ipython_file_tilde": lambda tb: any(f.path.startswith("~") for f in _frames(tb)),
     "dataloader_worker": lambda tb: (
         (
@@ -66,7 +72,8 @@ FORM_CHECKS = {
     "no_source_lines": lambda tb: any(f.code is None for f in _frames(tb)) or not _frames(tb),
     "ansi": lambda tb: "\x1b" not in tb.exception.message and all("\x1b" not in f.path for f in _frames(tb)),
     "standalone_exception": lambda tb: True,
-    "launcher_prefix": lambda tb: bool(tb.frames) and not tb.frames[0].path.startswith("["),
+    # with frames, their paths lost the `[rank0]:` prefix; without, the exception type was read through it
+    "launcher_prefix": lambda tb: not tb.frames or not tb.frames[0].path.startswith("["),
     "log_prefix": lambda tb: bool(tb.frames) and tb.frames[0].path.startswith("/"),
 }
 
