@@ -580,17 +580,24 @@ _MD_LINK = Lazy(r"\[([^\]]+)\]\((?:https?|vscode-notebook-cell|vscode-[\w-]+|fil
 # an exception line posted inside double quotes: `"RuntimeError: ..."`
 _QUOTED_EXCEPTION = Lazy(r'^"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning): .*"\s*$')
 _RANK_PREFIX = Lazy(r"^(?:\[[\w.\-]{1,32}\]:)+ ?")
+# an exception or frame line posted as a markdown code span: `` `ValueError: ...` ``, `` `File "x.py"... ``
+_CODE_SPAN = Lazy(
+    r'^(\s*)`(?!`)((?:[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)\b|File ").*?)`?\s*$'
+)
 
 
 def _unquote(text: str) -> str:
     """A line as printed or posted: drop a launcher's `[rank0]: ` (torchrun: `[default0]:[rank0]: `),
-    a `> ` quote, `**` bold around the words, and double quotes around an exception line."""
+    a `> ` quote, `**` bold around the words, double quotes around an exception line, and the
+    backticks of a markdown code span around an exception or frame line."""
     if text[:1] == "[" and "]:" in text[:80]:
         text = _RANK_PREFIX.sub("", text)
     if "](" in text:
         text = _MD_LINK.sub(r"\1", text)
     if text[:1] == '"' and _QUOTED_EXCEPTION.match(text):
         text = text.strip()[1:-1]
+    if "`" in text[:40] and (m := _CODE_SPAN.match(text)):
+        text = m.group(1) + m.group(2)
     if text[:1] in (">", "*", "`") and _MARKDOWN.match(text):
         if text.startswith(">"):
             text = text[2:] if text.startswith("> ") else text[1:]

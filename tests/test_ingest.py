@@ -153,3 +153,24 @@ def test_a_camelcase_status_line_under_an_error_is_not_a_second_exception():
     assert failure_of(nccl.encode()).exception.short_type == "RuntimeError"
     cv = "error: OpenCV(4.5.1) resize.cpp:4051: error: (-215:Assertion failed) !ssize.empty() in function 'resize'\n"
     assert failure_of(cv.encode()).exception.short_type == "error"
+
+
+def test_exception_and_frame_lines_posted_as_markdown_code_spans():
+    # an issue thread's raw text: each line wrapped in single backticks, as GitHub shows them
+    posted = (
+        "`Can't pickle <function <lambda> at 0x0000023>: attribute lookup <lambda> on __main__ failed`\n"
+        '  `File "D:\\proj\\train.py", line 199, in <module>\n'
+        "    trainer.fit(train_loader, val_loader, num_epochs=50)`\n"
+        "`_pickle.PicklingError: Can't pickle <function <lambda> at 0x0000023>: attribute lookup failed`\n"
+    )
+    tb = failure_of(posted.encode())
+    assert tb.exception.short_type == "PicklingError"
+    assert tb.exception.message.endswith("attribute lookup failed")
+    one = failure_of(b"`AssertionError: channel size of the image must be 3 but found 4`\n")
+    assert (one.exception.short_type, one.exception.message) == (
+        "AssertionError",
+        "channel size of the image must be 3 but found 4",
+    )
+    # a Keras message that merely starts a line with a quoted argument keeps its backticks
+    keras = "ValueError: Invalid input:\n`validation_split` is only supported for Tensors or NumPy arrays\n"
+    assert "`validation_split`" in failure_of(keras.encode()).exception.message
