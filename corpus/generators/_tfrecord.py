@@ -222,6 +222,7 @@ EXC_LINE = re.compile(
 TF_LOG_LINE = re.compile(r"^(?:(?:WARNING|INFO|ERROR):tensorflow:|[IWEF]\d{4} |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes, which IPython and Keras print
 # IPython's own header: `BrokenProcessPool      Traceback (most recent call last)` (no colon)
 IPYTHON_HEADER = re.compile(r"^\S+\s+Traceback \(most recent call last\)\s*$")
 
@@ -230,7 +231,7 @@ def final_exception(text: str) -> str:
     """Short type name of the exception that ended the run: the first unindented
     exception line after the frames of the last traceback, Python's or IPython's (lines
     inside a multi-line message, e.g. a TypeError quoted inside a TF error, do not count)."""
-    lines = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text).splitlines()
+    lines = ANSI.sub("", text).splitlines()
     start = None
     for i, line in enumerate(lines):
         if line.startswith("Traceback (most recent call last):") or IPYTHON_HEADER.match(line):
@@ -251,7 +252,7 @@ def final_exception(text: str) -> str:
 
 def detect_forms(text: str) -> list:
     f = []
-    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+    plain = ANSI.sub("", text)
     if "Traceback (most recent call last):" in text:
         f.append("cpython_basic")
     if re.search(r"^\s+[~^]*\^[~^]*\s*$", plain, re.M):
