@@ -105,9 +105,9 @@ def primary_index(failures: list[Traceback]) -> int | None:
     candidates = printed or candidates
     workers = [i for i in candidates if failures[i].exception.short_type not in LAUNCHER_ERRORS]
     candidates = workers or candidates
-    # a crash printed just after a Python exception (`Segmentation fault (core dumped)` as the
-    # interpreter exits) came of it: the exception ended the run
-    if len(candidates) > 1 and _is_signal(failures[candidates[-1]]):
+    # a crash printed just after a Python exception (`Segmentation fault (core dumped)` or a C++
+    # `terminate called after throwing` as the interpreter exits) came of it: the exception ended the run
+    if len(candidates) > 1 and (_is_signal(failures[candidates[-1]]) or _is_abort(failures[candidates[-1]])):
         before = failures[candidates[-2]]
         if before.frames and failures[candidates[-1]].span.start_line - before.span.end_line <= CRASH_AFTER:
             return candidates[-2]
@@ -115,6 +115,12 @@ def primary_index(failures: list[Traceback]) -> int | None:
 
 
 CRASH_AFTER = 3  # lines between a Python exception and a crash that came of it
+
+
+def _is_abort(tb: Traceback) -> bool:
+    """A C++ exception that escaped as the process went down (`terminate called after throwing an
+    instance of 'c10::Error'`), with no Python frames: teardown after the exception before it."""
+    return not tb.frames and "::" in tb.exception.type
 
 
 def _is_signal(tb: Traceback) -> bool:

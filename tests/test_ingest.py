@@ -117,6 +117,16 @@ def test_a_crash_just_after_an_exception_is_not_the_failure_that_ended_the_run()
     assert failure_of(later.encode()).exception.type == "Segmentation fault"
 
 
+def test_a_cpp_abort_as_the_process_goes_down_is_not_the_failure_that_ended_the_run():
+    abort = (
+        "terminate called after throwing an instance of 'c10::Error'\n"
+        "  what():  NCCL error in: NCCLUtils.hpp:172, unhandled cuda error, NCCL version 21.0.3\n"
+    )
+    assert failure_of((TRACE + abort).encode()).exception.short_type == "RuntimeError"
+    # on its own, the abort is the failure
+    assert failure_of(abort.encode()).exception.type == "c10::Error"
+
+
 def test_a_three_megabyte_line_does_not_break_the_scan():
     data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
     [tb] = failures_of(data, 1 << 20)
