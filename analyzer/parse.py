@@ -282,6 +282,16 @@ def _unescape(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
     return out, where
 
 
+def _frame_runs_into_exception(text: str) -> bool:
+    """A frame line that runs on into its code and the exception (`File "a.py", line 3, in f
+    x = g() ValueError: ...`, as an issue title holds the end of a traceback)."""
+    line = text.lstrip()
+    if not line.startswith('File "'):
+        return False
+    m = _JOIN_FRAME.match(line)
+    return m is not None and m.group(2) is not None and _JOIN_EXC.search(m.group(2)) is not None
+
+
 def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]:
     """A traceback pasted with its lines run together (`Traceback (most recent call last): File
     "a.py", line 3, in <module> main() File ... ValueError: ...`, as forums, chat tools and some
@@ -289,7 +299,9 @@ def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]
     line. Gives the lines and, when anything was split, each one's index in the input."""
     if any(_ESCAPED_HEADER in text for text in lines):
         return _unescape(lines)
-    if not any('File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines):
+    if not any('File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines) and not any(
+        _frame_runs_into_exception(text) for text in lines
+    ):
         return lines, None
     out: list[str] = []
     where: list[int] = []
@@ -297,9 +309,12 @@ def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]
     for i, text in enumerate(lines):
         at = text.find('File "')
         pieces = _JOIN_SPLIT.compiled.split(text) if at > len(text) - len(text.lstrip()) else [text]
+        single = len(pieces) == 1 and _frame_runs_into_exception(text)
+        if single:
+            pieces = ["", text.lstrip()]
         # a paste joins two or more parts (the header and a frame, or frames); one frame after
         # a prefix (`  | File`, `[rank0]: File`) is a prefixed line, not a joined one
-        if len(pieces) < 3 and not (len(pieces) == 2 and _HEADER_TEXT in pieces[0]):
+        if not single and len(pieces) < 3 and not (len(pieces) == 2 and _HEADER_TEXT in pieces[0]):
             out.append(text)
             where.append(i)
             continue

@@ -235,3 +235,10 @@ def test_a_traceback_pasted_on_one_line_is_split_back_into_frames():
         'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    f()\nKeyError: \'File "x"\'\n'
     )
     assert tb.exception.short_type == "KeyError" and len(tb.frames) == 1
+    # an issue title: the last frame runs on into its code and the exception, on one line
+    tb = _failure_of_text(
+        'File "/usr/lib/python3.10/multiprocessing/reduction.py", line 164, in recvfds raise '
+        "RuntimeError('received %d items of ancdata' % RuntimeError: received 0 items of ancdata\n"
+    )
+    assert tb.exception.short_type == "RuntimeError" and tb.exception.message == "received 0 items of ancdata"
+    assert len(tb.frames) == 1 and tb.frames[0].function == "recvfds"
