@@ -82,7 +82,7 @@ class Case:
 
 _EXC_RE = re.compile(
     r"^(?:\s*\|\s*)?(?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception|Interrupt|Exit|Group|Warning|Failure|Iteration)|"
-    r"KeyboardInterrupt|StopIteration|SystemExit)\b(?::|\s*$| \()")
+    r"KeyboardInterrupt|StopIteration|SystemExit|BrokenProcessPool)\b(?::|\s*$| \()")
 
 
 def detect_exception(log: str) -> str:
