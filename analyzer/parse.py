@@ -299,9 +299,9 @@ def unjoin_lines(lines: Sequence[str]) -> tuple[Sequence[str], list[int] | None]
     line. Gives the lines and, when anything was split, each one's index in the input."""
     if any(_ESCAPED_HEADER in text for text in lines):
         return _unescape(lines)
-    if not any('File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines) and not any(
-        _frame_runs_into_exception(text) for text in lines
-    ):
+    if not any(
+        'File "' in text and text.find('File "') > len(text) - len(text.lstrip()) for text in lines
+    ) and not any(_frame_runs_into_exception(text) for text in lines):
         return lines, None
     out: list[str] = []
     where: list[int] = []
