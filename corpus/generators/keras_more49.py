@@ -41,7 +41,7 @@ a real IPython shell.
 Every case is a small training script that really fails with the library's own error; the label is
 known by construction (what the script breaks).
 
-Run:  /work/venvs/tf/bin/python heldout/gen/keras_more49.py [--out DIR] [-j N] [-k TEXT] [CASE ...]
+Run:  /work/venvs/tf/bin/python corpus/generators/keras_more49.py [--out DIR] [-j N] [-k TEXT] [CASE ...]
 
 Written as a held-out measure (g111): the cases are generated into a separate folder and scored
 before any rule is looked at or written for them.
