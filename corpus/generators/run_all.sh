@@ -84,6 +84,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more59.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more60.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more61.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more62.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more63.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
