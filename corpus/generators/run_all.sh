@@ -86,6 +86,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more61.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more62.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more63.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more64.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more65.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
