@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -111,7 +112,23 @@ def primary_index(failures: list[Traceback]) -> int | None:
         before = failures[candidates[-2]]
         if before.frames and failures[candidates[-1]].span.start_line - before.span.end_line <= CRASH_AFTER:
             return candidates[-2]
+    # a spawned child that found its pipe empty (`EOFError: Ran out of input` in multiprocessing's
+    # spawn `_main`) came of the parent failing to pickle the process object: the parent's is the one
+    if len(candidates) > 1 and _is_spawn_child_eof(failures[candidates[-1]]):
+        return candidates[-2]
     return candidates[-1]
+
+
+def _is_spawn_child_eof(tb: Traceback) -> bool:
+    """A spawned process's `EOFError` (or truncated pickle) while unpickling what the parent sent."""
+    if tb.exception.short_type not in ("EOFError", "UnpicklingError"):
+        return False
+    if any(f.function == "_main" and f.path.replace("\\", "/").endswith("spawn.py") for f in tb.frames):
+        return True
+    return any(SPAWN_MAIN.search(line) for line in (*tb.context, *tb.raw))
+
+
+SPAWN_MAIN = re.compile(r'spawn\.py", line \d+, in _main|pickle\.load\(from_parent\)')
 
 
 CRASH_AFTER = 3  # lines between a Python exception and a crash that came of it

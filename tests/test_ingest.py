@@ -127,6 +127,30 @@ def test_a_cpp_abort_as_the_process_goes_down_is_not_the_failure_that_ended_the_
     assert failure_of(abort.encode()).exception.type == "c10::Error"
 
 
+def test_a_spawned_childs_empty_pipe_is_not_the_failure_when_the_parent_failed_to_pickle():
+    parent = (
+        "Traceback (most recent call last):\n"
+        '  File "C:\\proj\\train.py", line 40, in <module>\n'
+        "    for batch in loader:\n"
+        '  File "C:\\py\\lib\\multiprocessing\\reduction.py", line 60, in dump\n'
+        "    ForkingPickler(file, protocol).dump(obj)\n"
+        "TypeError: cannot pickle 'Environment' object\n"
+    )
+    child = (
+        "Traceback (most recent call last):\n"
+        '  File "<string>", line 1, in <module>\n'
+        '  File "C:\\py\\lib\\multiprocessing\\spawn.py", line 126, in _main\n'
+        "    self = reduction.pickle.load(from_parent)\n"
+        "EOFError: Ran out of input\n"
+    )
+    assert failure_of((parent + "\n" + child).encode()).exception.short_type == "TypeError"
+    # a cut paste that keeps only the tail of the child's frame line
+    cut = '\\multiprocessing\\spawn.py", line 126, in _main\n    self = reduction.pickle.load(from_parent)\nEOFError: Ran out of input\n'
+    assert failure_of((parent + "\n" + cut).encode()).exception.short_type == "TypeError"
+    # on its own, the child's error is the failure
+    assert failure_of(child.encode()).exception.short_type == "EOFError"
+
+
 def test_a_three_megabyte_line_does_not_break_the_scan():
     data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
     [tb] = failures_of(data, 1 << 20)
