@@ -93,6 +93,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more68.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more69.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more70.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more71.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more72.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more73.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more74.py "$@"
