@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -15,6 +14,7 @@ from analyzer.parse import (
     KERNEL_ASSERT,
     PY_WARNING,
     SIGNAL,
+    Lazy,
     detect_framework,
     node_refs,
     parse_region,
@@ -128,7 +128,7 @@ def _is_spawn_child_eof(tb: Traceback) -> bool:
     return any(SPAWN_MAIN.search(line) for line in (*tb.context, *tb.raw))
 
 
-SPAWN_MAIN = re.compile(r'spawn\.py", line \d+, in _main|pickle\.load\(from_parent\)')
+SPAWN_MAIN = Lazy(r'spawn\.py", line \d+, in _main|pickle\.load\(from_parent\)')  # compiled on first use
 
 
 CRASH_AFTER = 3  # lines between a Python exception and a crash that came of it
