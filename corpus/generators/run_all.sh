@@ -102,6 +102,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more77.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more78.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more79.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more80.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more81.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
