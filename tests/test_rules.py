@@ -86,6 +86,8 @@ message = "found dtype"
         (("confidence = 0.5", 'confidence = 0.5\nrequire = "__import__(got)"'), "require"),  # a call
         (("confidence = 0.5", 'confidence = 0.5\nrequire = "got.real > 3"'), "require"),  # an attribute
         (("confidence = 0.5", 'confidence = 0.5\nrequire = "got >"'), "require"),
+        # a condition without its pattern (a `log` key where `pattern` belongs)
+        (("[[example]]", '[[when]]\nlog = "split"\nconfidence = 0.6\n[[example]]'), "when[0]"),
     ],
 )
 def test_broken_rule_names_file_and_field(tmp_path, change, field):
