@@ -268,7 +268,9 @@ def expand_patterns(data: dict[str, Any], path: str, patterns: dict[str, str]) -
             out[key] = expand(key, out[key])
     if isinstance(out.get("when"), list):
         out["when"] = [
-            {**c, "pattern": expand(f"when[{i}].pattern", c["pattern"])} if isinstance(c, dict) and "pattern" in c else c
+            {**c, "pattern": expand(f"when[{i}].pattern", c["pattern"])}
+            if isinstance(c, dict) and "pattern" in c
+            else c
             for i, c in enumerate(out["when"])
         ]
     return out
