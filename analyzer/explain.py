@@ -116,7 +116,20 @@ def primary_index(failures: list[Traceback]) -> int | None:
     # spawn `_main`) came of the parent failing to pickle the process object: the parent's is the one
     if len(candidates) > 1 and _is_spawn_child_eof(failures[candidates[-1]]):
         return candidates[-2]
+    # a process pool's `BrokenProcessPool` after a worker's initializer or task raised: the worker
+    # printed its own failure first (`Exception in initializer:`), and that is the one
+    if len(candidates) > 1 and failures[candidates[-1]].exception.short_type == "BrokenProcessPool":
+        for i in reversed(candidates[:-1]):
+            if any(_is_pool_worker_frame(f) for f in failures[i].frames):
+                return i
     return candidates[-1]
+
+
+def _is_pool_worker_frame(frame: Frame) -> bool:
+    """A frame of `concurrent.futures`' worker loop, which runs the initializer and the tasks."""
+    return frame.function == "_process_worker" and frame.path.replace("\\", "/").endswith(
+        "futures/process.py"
+    )
 
 
 def _is_spawn_child_eof(tb: Traceback) -> bool:

@@ -151,6 +151,31 @@ def test_a_spawned_childs_empty_pipe_is_not_the_failure_when_the_parent_failed_t
     assert failure_of(child.encode()).exception.short_type == "EOFError"
 
 
+def test_a_broken_process_pool_is_not_the_failure_when_a_worker_printed_its_own():
+    worker = (
+        "Exception in initializer:\n"
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.11/concurrent/futures/process.py", line 240, in _process_worker\n'
+        "    initializer(*initargs)\n"
+        '  File "/home/user/project/serve.py", line 24, in init_worker\n'
+        '    model.load_state_dict(torch.load(PATH, map_location="cpu"))\n'
+        "RuntimeError: Error(s) in loading state_dict for ResNet:\n"
+    )
+    pool = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/user/project/serve.py", line 39, in <module>\n'
+        "    for key, label in pool.map(predict, keys):\n"
+        "concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly"
+        " while the future was running or pending.\n"
+    )
+    assert failure_of((worker + pool).encode()).exception.short_type == "RuntimeError"
+    # a pool broken by a worker killed from outside (no worker traceback) is the failure
+    assert failure_of(pool.encode()).exception.short_type == "BrokenProcessPool"
+    # an earlier failure that is not a pool worker's does not take its place
+    other = TRACE + "\n"
+    assert failure_of((other + pool).encode()).exception.short_type == "BrokenProcessPool"
+
+
 def test_a_three_megabyte_line_does_not_break_the_scan():
     data = b"A" * (3 << 20) + b"\n" + TRACE.encode()
     [tb] = failures_of(data, 1 << 20)
