@@ -98,10 +98,14 @@ def test_case_parses_to_its_failure(name, log, label):
         assert want.rsplit(".", 1)[-1] in ended, (
             f"{name}: primary exception {primary.exception.type!r}, expected {want!r}"
         )
+    # a form is a property of the log: one of its tracebacks shows it (a notebook cell's pool whose
+    # worker printed its own traceback ends on the worker's failure, and the cell is the parent's)
     for form in label.get("forms", []):
         check = FORM_CHECKS.get(form)
         if check is not None:
-            assert check(primary), f"{name}: form {form} not seen in the parse"
+            assert check(primary) or any(check(f.traceback) for f in report.failures), (
+                f"{name}: form {form} not seen in the parse"
+            )
     assert primary.span.start_line >= 1 and primary.span.end_line >= primary.span.start_line
 
 
