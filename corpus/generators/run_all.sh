@@ -114,6 +114,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more89.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more90.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more91.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more92.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
