@@ -76,7 +76,7 @@ FORM_CHECKS = {
     "launcher_prefix": lambda tb: not tb.frames or not tb.frames[0].path.startswith("["),
     # the prefix is gone from the frames: each path is a path, not `name_1  | ` or `2024-01-01 ... INFO`
     "log_prefix": lambda tb: (
-        bool(tb.frames) and not any("|" in f.path or f.path[:1] in " [" for f in tb.frames)
+        bool(tb.frames) and not any("|" in f.path or f.path.startswith((" ", "[")) for f in tb.frames)
     ),
 }
 
