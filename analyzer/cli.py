@@ -284,10 +284,11 @@ def rules_list(fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = List
         print(json.dumps(rows, indent=2))
         return 0
     from rich.table import Table
+    from rich.text import Text
 
     table = Table("id", "cause", "title", title=f"{len(rules)} rules", show_lines=False)
     for r in rules:
-        table.add_row(r.id, r.cause, r.title)
+        table.add_row(r.id, r.cause, Text(r.title))
     _console().print(table)
     return 0
 

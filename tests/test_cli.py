@@ -145,3 +145,32 @@ def test_many_logs_json_jsonl_and_order(tmp_path):
 
 def test_many_logs_with_a_missing_one_is_a_usage_error():
     assert_one_line_error(run(str(EXAMPLE), "no/such.log", "--format", "json"))
+
+
+def test_rule_and_log_text_in_brackets_prints_as_written_not_as_markup():
+    # rich reads "[i - 1]" as an italic tag and "[/home/user]" as a closing tag (MarkupError): the
+    # text of rules and of the user's log must reach the terminal as it is
+    from rich.console import Console
+
+    from analyzer.explain import explain_text
+    from analyzer.model import Diagnosis, replace
+    from analyzer.render.rich_format import render
+
+    report = explain_text(
+        'Traceback (most recent call last):\n  File "t.py", line 1, in <module>\nIndexError: x\n'
+    )
+    d = Diagnosis(
+        cause="other",
+        rule="python.example",
+        confidence=0.5,
+        title="t",
+        explanation="indexes `x[i]` one level deep",
+        evidence=("the path [/home/user/data] was read",),
+        fixes=("use `layer_names[i - 1]`",),
+    )
+    e = report.failures[report.primary]
+    report = replace(report, failures=(replace(e, diagnoses=(d,)),))
+    console = Console(record=True, width=200)
+    render(report, console)
+    out = console.export_text()
+    assert "`x[i]`" in out and "[/home/user/data]" in out and "`layer_names[i - 1]`" in out

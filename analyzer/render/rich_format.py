@@ -69,13 +69,13 @@ def _diagnosis(rank: int, d: Diagnosis) -> Group:
     grid.add_column()
     guess = is_guess(d.rule)
     if d.explanation and not guess:
-        grid.add_row("why", d.explanation)
+        grid.add_row("why", Text(d.explanation))
     for ev in d.evidence[1:] if guess else d.evidence:  # a guess's first line: no rule knows it
-        grid.add_row("evidence", ev)
+        grid.add_row("evidence", Text(ev))
     for ev in d.probe_evidence:
-        grid.add_row(Text("probe", style="bold magenta"), ev)
+        grid.add_row(Text("probe", style="bold magenta"), Text(ev))
     for fix in d.fixes[:1] if guess else d.fixes:
-        grid.add_row(Text("fix", style="bold cyan"), fix)
+        grid.add_row(Text("fix", style="bold cyan"), Text(fix))
     if d.location:
         grid.add_row("look at", Text(f"{d.location.path}:{d.location.line}", style="cyan"))
     return Group(head, Padding(grid, (0, 0, 0, 3)))
@@ -206,7 +206,9 @@ def render_probe(outcome: ProbeOutcome, console: Console) -> None:
     )
     for f in (errors + warnings)[:40]:
         where = f"{f.path}:{f.line}" if f.line else f.path
-        table.add_row(f.severity, f.cause, where, f.message, style="red" if f.severity == "error" else None)
+        table.add_row(
+            f.severity, f.cause, Text(where), Text(f.message), style="red" if f.severity == "error" else None
+        )
     if outcome.findings:
         console.print(table)
     if len(outcome.findings) > 40:
@@ -241,7 +243,7 @@ def render_many(reports: list[Report], console: Console) -> None:
 
     causes: Counter[str] = Counter()
     for report in reports:
-        console.rule(report.source, align="left")
+        console.rule(Text(report.source), align="left")
         if report.primary is None:
             console.print("No failure found.")
             continue
