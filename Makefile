@@ -31,9 +31,9 @@ bench: $(STAMP)
 corpus:
 	bash corpus/generators/run_all.sh
 
-# after any change to corpus/cases: recount the words the guesses weigh (rules/vocabulary.json)
+# after any change to corpus/cases or heldout: recount the words the guesses weigh (rules/vocabulary.json)
 vocabulary: $(STAMP)
-	$(BIN)/python -m analyzer.vocabulary corpus/cases rules/vocabulary.json
+	$(BIN)/python -m analyzer.vocabulary corpus/cases heldout rules/vocabulary.json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -3,7 +3,8 @@
 Rules know message shapes; a library has more shapes than any rule set. When no rule explains a
 failure, or fewer than three do, the words of the failure (its exception types and messages, the
 libraries its frames pass through, the code on its last lines, the TensorFlow ops it names) are
-weighed by a naive Bayes model counted from `corpus/cases` and shipped as `rules/vocabulary.json`.
+weighed by a naive Bayes model counted from the labelled cases (`corpus/cases` and the held-out
+public threads in `heldout/`) and shipped as `rules/vocabulary.json`.
 Its guesses are hypotheses to check, never findings: their confidence is measured on corpus cases
 the counts did not see, and held at or below MAX_CONFIDENCE. They rank below any rule surer than
 that, and by confidence together with the rules that read only words or are no surer (on held-out
@@ -13,7 +14,7 @@ causes (on held-out batches this kept top-1 and raised top-3). It also checks th
 cause (0.8 or more) whose failure reads like another cause is lowered below 0.8, since a message
 shape shared by two causes is how confident answers go wrong.
 
-    python -m analyzer.vocabulary corpus/cases rules/vocabulary.json   # rebuild after corpus edits
+    python -m analyzer.vocabulary corpus/cases heldout rules/vocabulary.json   # rebuild after case edits
 """
 
 from __future__ import annotations
@@ -396,17 +397,27 @@ def _fold(name: str) -> int:
     return zlib.crc32(name.encode()) % FOLDS
 
 
-def build(directory: Path) -> dict[str, Any]:
-    """Count the corpus; measure the guesses' accuracy per posterior bin on held-out folds."""
+def _load(directories: Iterable[Path]) -> list[tuple[str, Any, bytes]]:
+    """(name, case, log bytes) of every labelled case, named by folder: `cases/generated/x`."""
     from analyzer.evaluate import load_cases
+
+    return [
+        (f"{directory.name}/{case.name}", case, case.log.read_bytes())
+        for directory in directories
+        for case in load_cases(directory)
+    ]
+
+
+def build(directories: Iterable[Path]) -> dict[str, Any]:
+    """Count the labelled cases; measure the guesses' accuracy per posterior bin on held-out folds."""
     from analyzer.explain import failure_of
 
-    loaded = [(case, case.log.read_bytes()) for case in load_cases(directory)]
+    loaded = _load(directories)
     rows: list[tuple[str, str, frozenset[str], set[str]]] = []
-    for case, raw in loaded:
+    for name, case, raw in loaded:
         tb = failure_of(raw)
         if tb is not None:
-            rows.append((case.name, case.cause, case.accepted, features(tb)))
+            rows.append((name, case.cause, case.accepted, features(tb)))
     right = [0] * (len(BINS) + 1)
     seen = [0] * (len(BINS) + 1)
     for k in range(FOLDS):
@@ -438,31 +449,29 @@ def _monotone(right: list[int], seen: list[int]) -> list[float]:
     return [round(r / s, 3) if s else 0.0 for r, s, k in blocks for _ in range(k)]
 
 
-def _digest(cases: Iterable[tuple[Any, bytes]]) -> str:
+def _digest(cases: Iterable[tuple[str, Any, bytes]]) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for case, raw in cases:
-        digest.update(case.name.encode() + b"\0" + case.cause.encode() + b"\0" + raw)
+    for name, case, raw in cases:
+        digest.update(name.encode() + b"\0" + case.cause.encode() + b"\0" + raw)
     return digest.hexdigest()
 
 
-def corpus_digest(directory: Path) -> str:
-    """What the shipped model records of the corpus it was counted from (names, labels, logs)."""
-    from analyzer.evaluate import load_cases
-
-    return _digest((case, case.log.read_bytes()) for case in load_cases(directory))
+def corpus_digest(directories: Iterable[Path]) -> str:
+    """What the shipped model records of the cases it was counted from (names, labels, logs)."""
+    return _digest(_load(directories))
 
 
 def main(argv: list[str] | None = None) -> int:
     import sys
 
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python -m analyzer.vocabulary CORPUS_DIR OUT.json", file=sys.stderr)
+    if len(args) < 2:
+        print("usage: python -m analyzer.vocabulary CASES_DIR... OUT.json", file=sys.stderr)
         return 2
-    data = build(Path(args[0]))
-    Path(args[1]).write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    data = build(Path(a) for a in args[:-1])
+    Path(args[-1]).write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"{data['cases']} cases, {len(data['counts'])} features, calibration {data['calibration']}")
     return 0
 
