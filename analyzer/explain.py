@@ -45,6 +45,10 @@ def _scan(chunks: Iterable[bytes]) -> tuple[list[Traceback], int, Region | None]
     return list(kept), seen - len(kept), last
 
 
+# an exception as a debugger's variables view shows it, copied from there (PyCharm: `{ValueError}msg`)
+DEBUGGER_VIEW = Lazy(r"^\s*\{(?P<type>(?:\w+\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt))\}\s*(?P<msg>.*)$")
+
+
 def headless_failure(region: Region) -> Traceback:
     """The last lines of an input with no exception line: users often paste only a message, or
     the line that raised and the exception run together on one line."""
@@ -59,6 +63,11 @@ def headless_failure(region: Region) -> Traceback:
     raw: tuple[str, ...] = ()
     frames: tuple[Frame, ...] = ()
     for k, line in enumerate(lines):
+        shown = DEBUGGER_VIEW.match(line)
+        if shown is not None:
+            exception = ExceptionInfo(shown["type"], "\n".join([shown["msg"], *lines[k + 1 :]]).strip())
+            raw = tuple(lines[:k])
+            break
         split = split_at_exception(line)
         if split is not None:
             code, exc = split

@@ -471,7 +471,9 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m analyzer.vocabulary CASES_DIR... OUT.json", file=sys.stderr)
         return 2
     data = build(Path(a) for a in args[:-1])
-    Path(args[-1]).write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    Path(args[-1]).write_text(
+        json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"{data['cases']} cases, {len(data['counts'])} features, calibration {data['calibration']}")
     return 0
 

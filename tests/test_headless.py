@@ -274,3 +274,19 @@ def test_an_exception_line_that_closes_a_markdown_code_span() -> None:
     tb = explain_text(text).failures[0].traceback
     assert (tb.exception.type, tb.exception.message) == ("MemoryError", "")
     assert explain_text("RuntimeError: a `b` c`\n").failures[0].traceback.exception.message == "a `b` c"
+
+
+def test_an_exception_copied_from_a_debuggers_variables_view_is_the_failure():
+    # PyCharm shows an exception object as `{Type}message`; users paste that when they have no traceback
+    text = (
+        "{InvalidArgumentError}Name: <unknown>, Key: label, Index: 0.  Data types don't match. "
+        "Data type: int64 but expected type: string\n\n[Node: IteratorGetNext = IteratorGetNext[]]\n"
+    )
+    tb = failure_of(text.encode())
+    assert tb is not None and tb.exception.type == "InvalidArgumentError"
+    assert (
+        tb.exception.message.startswith("Name: <unknown>, Key: label")
+        and "IteratorGetNext" in tb.exception.message
+    )
+    # braces around a name that is not an exception's are not one
+    assert failure_of(b"{TrainingConfig}batch=3 Error rate\n").exception.type == ""

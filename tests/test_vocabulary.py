@@ -23,7 +23,9 @@ CE_CASE = CORPUS / "generated" / "torch-ce-target-out-of-bounds.log"
 
 def test_shipped_model_is_counted_from_this_corpus_and_the_held_out_threads():
     shipped = json.loads((ROOT / "rules" / "vocabulary.json").read_text())
-    assert shipped["corpus"] == vocabulary.corpus_digest([CORPUS, HELDOUT]), "cases changed: run `make vocabulary`"
+    assert shipped["corpus"] == vocabulary.corpus_digest([CORPUS, HELDOUT]), (
+        "cases changed: run `make vocabulary`"
+    )
     assert shipped["cases"] == len(load_cases(CORPUS)) + len(load_cases(HELDOUT))
 
 
