@@ -69,7 +69,7 @@ PY_FRAME = Lazy(r'^(?P<indent>\s*)File "(?P<path>.*)", line (?P<line>\d+)(?:, in
 IPY_FRAME = Lazy(r"^(?P<indent>\s*)File (?P<path>\S.*?):(?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_CELL = Lazy(r"^(?P<indent>\s*)(?P<path>Cell In\s*\[\d*\]), line (?P<line>\d+)(?:, in (?P<func>.*?))?\s*$")
 IPY_OLD_FRAME = Lazy(
-    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.py[xc]?|\S+\.pyc?)"
+    r"^(?P<indent>)(?P<path><ipython-input-[^>]+>|<[\w.\- ]+>|(?:[A-Za-z]:)?[\\/~]\S.*?\.py[xc]?|\S+\.py[xc]?)"
     r" in (?P<func><cell line: \d+>|[\w.<>]+)\(.*$"
 )
 # IPython 7 and Colab: `<ipython-input-49-9969...> in <module>`, without the arguments

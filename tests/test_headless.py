@@ -290,3 +290,21 @@ def test_an_exception_copied_from_a_debuggers_variables_view_is_the_failure():
     )
     # braces around a name that is not an exception's are not one
     assert failure_of(b"{TrainingConfig}batch=3 Error rate\n").exception.type == ""
+
+
+def test_ipython_frames_of_a_compiled_cython_module_are_frames():
+    # IPython names a Cython module's frame by its relative .pyx path, with no source lines
+    text = (
+        "AttributeError                            Traceback (most recent call last)\n"
+        "<ipython-input-19-6468cc065af9> in <module>\n"
+        "----> 3     l2l.data.transforms.NWays(tire_train, ways),\n\n"
+        "learn2learn/data/transforms.pyx in learn2learn.data.transforms.NWays.__init__()\n\n"
+        "AttributeError: 'Tire' object has no attribute 'indices_to_labels'\n"
+    )
+    tb = failure_of(text.encode())
+    assert [(f.path, f.function, f.code) for f in tb.frames][-1] == (
+        "learn2learn/data/transforms.pyx",
+        "learn2learn.data.transforms.NWays.__init__",
+        None,
+    )
+    assert tb.location.path.startswith("<ipython-input-19")
