@@ -176,3 +176,21 @@ def test_a_sure_rule_gets_no_bug_in_the_code_beside_it() -> None:
     diagnoses = report.failures[report.primary].diagnoses
     assert diagnoses[0].confidence > vocabulary.MAX_CONFIDENCE
     assert "other" not in [d.cause for d in diagnoses]
+
+
+def test_build_counts_several_folders_of_cases_as_one(tmp_path):
+    # the shipped model counts the corpus and the held-out threads: cases of both folders are rows
+    names = {"a": "torch-ce-target-out-of-bounds", "b": "torch-collate-size-mismatch-workers"}
+    for folder, name in names.items():
+        (tmp_path / folder).mkdir()
+        for ext in (".log", ".toml"):
+            shutil.copy(CORPUS / "generated" / f"{name}{ext}", tmp_path / folder / f"{name}{ext}")
+    out = tmp_path / "vocabulary.json"
+    assert vocabulary.main([str(tmp_path / "a"), str(tmp_path / "b"), str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["cases"] == 2 and data["counts"]["M:torch"] == {
+        "data.label_out_of_range": 1,
+        "data.image_size_mismatch": 1,
+    }
+    assert data["corpus"] == vocabulary.corpus_digest([tmp_path / "a", tmp_path / "b"])
+    assert vocabulary.main([str(out)]) == 2  # no folder to count
