@@ -172,7 +172,11 @@ def _is_signal(tb: Traceback) -> bool:
 def shipped_index() -> RuleIndex:
     t = shipped_tables()
     return RuleIndex(
-        t.anchors, lambda i: rule_from(t.data(i), t.paths[i], t.anchors[i]), t.exceptions, t.fallback
+        t.anchors,
+        lambda i: rule_from(t.data(i), t.paths[i], t.anchors[i]),
+        t.exceptions,
+        t.fallback,
+        t.phrases,
     )
 
 

@@ -29,10 +29,14 @@ class RuleIndex:
         make: Callable[[int], Rule],
         exceptions: Sequence[Collection[str]] | None = None,
         fallback: Sequence[bool] | None = None,
+        phrases: Sequence[str] | None = None,
     ) -> None:
         # the exception types each rule accepts (empty: any), to pass over rules before building them
         self._exceptions = tuple(exceptions) if exceptions is not None else ()
         self._anchors = tuple(anchors)
+        # per rule, lower-case text its message's every match holds ("": none): compiling a rule's
+        # pattern costs more than looking for it, and most candidates share words, not text
+        self._phrases = tuple(phrases) if phrases is not None else ()
         by_word: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
         fallbacks: list[int] = []
@@ -53,11 +57,14 @@ class RuleIndex:
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         rules = tuple(rules)
+        from analyzer.ruleset import literal_phrase
+
         return cls(
             [r.anchors for r in rules],
             rules.__getitem__,
             [r.exception for r in rules],
             [r.fallback for r in rules],
+            [literal_phrase(r.message_source or "") for r in rules],
         )
 
     def _rule(self, i: int) -> Rule:
@@ -71,15 +78,21 @@ class RuleIndex:
         """Rules without an index word: tried on every trace."""
         return [self._rule(i) for i in self._always]
 
-    def candidates(self, words: set[str], types: set[str] | None = None) -> list[Rule]:
+    def candidates(
+        self, words: set[str], types: set[str] | None = None, text: str | None = None
+    ) -> list[Rule]:
         """Rules whose index word is among `words` (or that have none), and, when the trace's
-        exception types are given, that accept one of them (an untyped exception accepts all)."""
+        exception types are given, that accept one of them (an untyped exception accepts all);
+        when the lower-case `text` their messages are read from is given, that it holds each rule's
+        literal phrase."""
         found = list(self._always)
         for word in words:
             hit = self._by_word.get(word)
             if hit:
                 # every word of a rule's message must be in the text: checked before compiling it
                 found.extend(i for i in hit if all(w in words for w in self._anchors[i]))
+        if text is not None and self._phrases:
+            found = [i for i in found if not self._phrases[i] or self._phrases[i] in text]
         return self._typed(found, types)
 
     def fallbacks(self, types: set[str] | None = None) -> list[Rule]:
@@ -314,8 +327,14 @@ def match_rules_tiered(tb: Traceback, index: RuleIndex) -> tuple[tuple[Diagnosis
             if (d := apply_rule(rule, tb, log_text, frame_paths)) is not None
         ]
 
+    # what rule messages are read from (`_match_message`), lower case: a rule's literal phrase must be in it
+    text = "\n".join(
+        [f"{e.type}: {e.message}" for e in exceptions]
+        + [v for e in exceptions if not e.short_type for v in _title_variants(e.message)]
+        + list(tb.kernel_asserts)
+    ).lower()
     # the fallback tier speaks only for a failure no other rule explains
-    found = fired(index.candidates(words, types))
+    found = fired(index.candidates(words, types, text))
     weak = not found
     if weak:
         found = fired(index.fallbacks(types))

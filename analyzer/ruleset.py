@@ -311,6 +311,29 @@ def _literal_words(pattern: str) -> set[str]:
     return words
 
 
+def literal_phrase(pattern: str) -> str:
+    """The longest run of plain characters every match of the pattern holds, lower case ("" when
+    none is 8 characters or longer): matching looks for it before compiling the pattern."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = list(sre_parse.parse(pattern))
+    except Exception:
+        return ""
+    best = ""
+    run: list[str] = []
+    for op, arg in [*parsed, (None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best.lower() if len(best) >= 8 else ""
+
+
 def _bounds_words(op: object, arg: object) -> bool:
     """True when this regex element can only stand at a word boundary (`^`, `$`, `\\b`, `\\s`)."""
     name = str(op)
@@ -454,7 +477,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "7"
+CACHE_FORMAT = "8"
 
 
 def _cache_path(root: Path, installed: bool | None = None) -> Path:
@@ -506,6 +529,7 @@ class RuleTables(NamedTuple):
     exceptions: tuple[tuple[str, ...], ...]
     fallback: tuple[bool, ...]
     blobs: tuple[bytes, ...]
+    phrases: tuple[str, ...]  # per rule, text its message's every match holds (`literal_phrase`)
 
     def data(self, i: int) -> dict[str, Any]:
         return marshal.loads(self.blobs[i])  # type: ignore[no-any-return]
@@ -533,6 +557,7 @@ def shipped_tables() -> RuleTables:
         exceptions=tuple(tuple(sorted(rule.exception)) for rule in rules),
         fallback=tuple(rule.fallback for rule in rules),
         blobs=tuple(marshal.dumps(d) for d in datas),
+        phrases=tuple(literal_phrase(rule.message_source or "") for rule in rules),
     )
     try:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")

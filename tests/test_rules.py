@@ -12,7 +12,7 @@ import pytest
 from analyzer.errors import RuleError
 from analyzer.match import RuleIndex
 from analyzer.rulecheck import run_examples
-from analyzer.ruleset import CAUSES, load_rules
+from analyzer.ruleset import CAUSES, literal_phrase, load_rules
 
 from .conftest import console_script
 
@@ -54,6 +54,25 @@ def test_candidates_are_passed_over_by_exception_type_before_building():
     assert "python.pycocotools-missing-key" not in {r.id for r in typed}
     # ...but an exception whose type was not printed accepts every rule
     assert "python.pycocotools-missing-key" in {r.id for r in index.candidates(words, {"", "RuntimeError"})}
+
+
+def test_candidates_must_hold_their_rules_literal_phrase_before_compiling():
+    assert literal_phrase(r"could not convert string '(?P<v>[^']*)' to float") == "could not convert string '"
+    assert literal_phrase(r"(?i)CUDA out of memory\. Tried") == "cuda out of memory. tried"
+    assert literal_phrase(r"a (?:long)? b") == "" and literal_phrase("first|second phrase") == ""
+    index = RuleIndex.build(RULES)
+    message = (
+        "stack expects each tensor to be equal size, but got [3, 2, 2] at entry 0 and [3, 4, 4] at entry 1"
+    )
+    words = {w.lower() for w in re.findall(r"[A-Za-z_]\w{3,}", message)}
+    both = {r.id for r in index.candidates(words, {"RuntimeError"}, f"RuntimeError: {message}".lower())}
+    assert "torch.collate-stack-size" in both
+    # the same words in another order hold none of the message's phrases
+    shuffled = " ".join(sorted(words))
+    assert "torch.collate-stack-size" not in {
+        r.id for r in index.candidates(words, {"RuntimeError"}, shuffled)
+    }
+    assert len(both) < len(index.candidates(words, {"RuntimeError"}))
 
 
 GOOD = """
