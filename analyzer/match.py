@@ -29,13 +29,13 @@ class RuleIndex:
         make: Callable[[int], Rule],
         exceptions: Sequence[Collection[str]] | None = None,
         fallback: Sequence[bool] | None = None,
-        phrases: Sequence[str] | None = None,
+        phrases: Sequence[Sequence[str]] | None = None,
     ) -> None:
         # the exception types each rule accepts (empty: any), to pass over rules before building them
         self._exceptions = tuple(exceptions) if exceptions is not None else ()
         self._anchors = tuple(anchors)
-        # per rule, lower-case text its message's every match holds ("": none): compiling a rule's
-        # pattern costs more than looking for it, and most candidates share words, not text
+        # per rule, lower-case texts one of which its message's every match holds (none: no test):
+        # compiling a rule's pattern costs more than looking for them, and candidates share words
         self._phrases = tuple(phrases) if phrases is not None else ()
         by_word: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
@@ -57,14 +57,14 @@ class RuleIndex:
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
         rules = tuple(rules)
-        from analyzer.ruleset import literal_phrase
+        from analyzer.ruleset import literal_phrases
 
         return cls(
             [r.anchors for r in rules],
             rules.__getitem__,
             [r.exception for r in rules],
             [r.fallback for r in rules],
-            [literal_phrase(r.message_source or "") for r in rules],
+            [literal_phrases(r.message_source or "") for r in rules],
         )
 
     def _rule(self, i: int) -> Rule:
@@ -83,8 +83,8 @@ class RuleIndex:
     ) -> list[Rule]:
         """Rules whose index word is among `words` (or that have none), and, when the trace's
         exception types are given, that accept one of them (an untyped exception accepts all);
-        when the lower-case `text` their messages are read from is given, that it holds each rule's
-        literal phrase."""
+        when the lower-case `text` their messages are read from is given, that it holds one of each
+        rule's literal phrases."""
         found = list(self._always)
         for word in words:
             hit = self._by_word.get(word)
@@ -92,7 +92,7 @@ class RuleIndex:
                 # every word of a rule's message must be in the text: checked before compiling it
                 found.extend(i for i in hit if all(w in words for w in self._anchors[i]))
         if text is not None and self._phrases:
-            found = [i for i in found if not self._phrases[i] or self._phrases[i] in text]
+            found = [i for i in found if not self._phrases[i] or any(p in text for p in self._phrases[i])]
         return self._typed(found, types)
 
     def fallbacks(self, types: set[str] | None = None) -> list[Rule]:

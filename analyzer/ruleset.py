@@ -311,9 +311,10 @@ def _literal_words(pattern: str) -> set[str]:
     return words
 
 
-def literal_phrase(pattern: str) -> str:
-    """The longest run of plain characters every match of the pattern holds, lower case ("" when
-    none is 8 characters or longer): matching looks for it before compiling the pattern."""
+def literal_phrases(pattern: str) -> tuple[str, ...]:
+    """Lower-case text one of which every match of the pattern holds: its longest run of plain
+    characters, or one per alternative of a top-level `a|b` (empty when some part has no run of 4
+    characters or more). Matching looks for them before compiling the pattern."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
     except ImportError:  # Python 3.10
@@ -321,17 +322,26 @@ def literal_phrase(pattern: str) -> str:
     try:
         parsed = list(sre_parse.parse(pattern))
     except Exception:
-        return ""
-    best = ""
-    run: list[str] = []
-    for op, arg in [*parsed, (None, None)]:
-        if str(op) == "LITERAL":
-            run.append(chr(arg))
-            continue
-        if len(run) > len(best):
-            best = "".join(run)
-        run = []
-    return best.lower() if len(best) >= 8 else ""
+        return ()
+    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
+        branches = [list(b) for b in parsed[0][1][1]]
+    else:
+        branches = [parsed]
+    out = []
+    for items in branches:
+        best = ""
+        run: list[str] = []
+        for op, arg in [*items, (None, None)]:
+            if str(op) == "LITERAL":
+                run.append(chr(arg))
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+        if len(best) < 4:
+            return ()
+        out.append(best.lower())
+    return tuple(dict.fromkeys(out))
 
 
 def _bounds_words(op: object, arg: object) -> bool:
@@ -477,7 +487,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-CACHE_FORMAT = "8"
+CACHE_FORMAT = "9"
 
 
 def _cache_path(root: Path, installed: bool | None = None) -> Path:
@@ -529,7 +539,7 @@ class RuleTables(NamedTuple):
     exceptions: tuple[tuple[str, ...], ...]
     fallback: tuple[bool, ...]
     blobs: tuple[bytes, ...]
-    phrases: tuple[str, ...]  # per rule, text its message's every match holds (`literal_phrase`)
+    phrases: tuple[tuple[str, ...], ...]  # per rule, text one of which its message's matches hold
 
     def data(self, i: int) -> dict[str, Any]:
         return marshal.loads(self.blobs[i])  # type: ignore[no-any-return]
@@ -557,7 +567,7 @@ def shipped_tables() -> RuleTables:
         exceptions=tuple(tuple(sorted(rule.exception)) for rule in rules),
         fallback=tuple(rule.fallback for rule in rules),
         blobs=tuple(marshal.dumps(d) for d in datas),
-        phrases=tuple(literal_phrase(rule.message_source or "") for rule in rules),
+        phrases=tuple(literal_phrases(rule.message_source or "") for rule in rules),
     )
     try:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")

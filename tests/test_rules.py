@@ -12,7 +12,7 @@ import pytest
 from analyzer.errors import RuleError
 from analyzer.match import RuleIndex
 from analyzer.rulecheck import run_examples
-from analyzer.ruleset import CAUSES, literal_phrase, load_rules
+from analyzer.ruleset import CAUSES, literal_phrases, load_rules
 
 from .conftest import console_script
 
@@ -56,10 +56,13 @@ def test_candidates_are_passed_over_by_exception_type_before_building():
     assert "python.pycocotools-missing-key" in {r.id for r in index.candidates(words, {"", "RuntimeError"})}
 
 
-def test_candidates_must_hold_their_rules_literal_phrase_before_compiling():
-    assert literal_phrase(r"could not convert string '(?P<v>[^']*)' to float") == "could not convert string '"
-    assert literal_phrase(r"(?i)CUDA out of memory\. Tried") == "cuda out of memory. tried"
-    assert literal_phrase(r"a (?:long)? b") == "" and literal_phrase("first|second phrase") == ""
+def test_candidates_must_hold_one_of_their_rules_literal_phrases_before_compiling():
+    assert literal_phrases(r"could not convert string '(?P<v>[^']*)' to float") == (
+        "could not convert string '",
+    )
+    assert literal_phrases(r"(?i)CUDA out of memory\. Tried") == ("cuda out of memory. tried",)
+    assert literal_phrases(r"^'lr'$|learning rate (?P<x>\d+)") == ("'lr'", "learning rate ")
+    assert literal_phrases(r"a (?:long)? b") == () and literal_phrases("ab|second phrase") == ()
     index = RuleIndex.build(RULES)
     message = (
         "stack expects each tensor to be equal size, but got [3, 2, 2] at entry 0 and [3, 4, 4] at entry 1"
