@@ -283,15 +283,22 @@ def _compile(path: str, name: str, pattern: str) -> re.Pattern[str]:
         raise RuleError(f"{path}: field '{name}': bad regular expression: {err}") from None
 
 
-def _literal_words(pattern: str) -> set[str]:
-    """Whole words (lower case) that every match of the pattern holds: the rule's index keys."""
+def _parsed(pattern: str) -> list[tuple[Any, Any]] | None:
+    """The pattern's top-level elements as the regex parser sees them (None if it does not parse)."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
     except ImportError:  # Python 3.10
         import sre_parse  # type: ignore[no-redef]
     try:
-        parsed = list(sre_parse.parse(pattern))
+        return list(sre_parse.parse(pattern))
     except Exception:
+        return None
+
+
+def _literal_words(pattern: str) -> set[str]:
+    """Whole words (lower case) that every match of the pattern holds: the rule's index keys."""
+    parsed = _parsed(pattern)
+    if parsed is None:
         return set()
     if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
         return set()  # `a|b` at the top: no word is common to every match
@@ -315,13 +322,8 @@ def literal_phrases(pattern: str) -> tuple[str, ...]:
     """Lower-case text one of which every match of the pattern holds: its longest run of plain
     characters, or one per alternative of a top-level `a|b` (empty when some part has no run of 4
     characters or more). Matching looks for them before compiling the pattern."""
-    try:
-        import re._parser as sre_parse  # type: ignore[import-not-found]
-    except ImportError:  # Python 3.10
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        parsed = list(sre_parse.parse(pattern))
-    except Exception:
+    parsed = _parsed(pattern)
+    if parsed is None:
         return ()
     if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
         branches = [list(b) for b in parsed[0][1][1]]
