@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -56,9 +56,9 @@ class RuleIndex:
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> RuleIndex:
-        rules = tuple(rules)
         from analyzer.ruleset import literal_phrases
 
+        rules = tuple(rules)
         return cls(
             [r.anchors for r in rules],
             rules.__getitem__,
@@ -187,6 +187,15 @@ def accepted_as(short_type: str) -> tuple[str, ...]:
     return (short_type, *_BASES.get(short_type, ()))
 
 
+def _message_texts(exc: ExceptionInfo) -> Iterator[str]:
+    """What a rule's message pattern is read against, in order: the message, the exception line,
+    and for a message pasted without its type, the forms an issue title gives it."""
+    yield exc.message
+    yield f"{exc.type}: {exc.message}"
+    if not exc.short_type:
+        yield from _title_variants(exc.message)
+
+
 def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[str] | None] | None:
     for exc in tb.exceptions():
         if (
@@ -199,9 +208,7 @@ def _match_message(rule: Rule, tb: Traceback) -> tuple[ExceptionInfo, re.Match[s
             continue  # nothing printed: no type to accept and no message to read
         if rule.message is None:
             return exc, None
-        m = rule.message.search(exc.message) or rule.message.search(f"{exc.type}: {exc.message}")
-        if m is None and not exc.short_type:
-            m = next(filter(None, (rule.message.search(v) for v in _title_variants(exc.message))), None)
+        m = next(filter(None, (rule.message.search(t) for t in _message_texts(exc))), None)
         if m is None:
             continue
         if rule.not_message is not None and rule.not_message.search(exc.message):
@@ -328,11 +335,7 @@ def match_rules_tiered(tb: Traceback, index: RuleIndex) -> tuple[tuple[Diagnosis
         ]
 
     # what rule messages are read from (`_match_message`), lower case: a rule's literal phrase must be in it
-    text = "\n".join(
-        [f"{e.type}: {e.message}" for e in exceptions]
-        + [v for e in exceptions if not e.short_type for v in _title_variants(e.message)]
-        + list(tb.kernel_asserts)
-    ).lower()
+    text = "\n".join([t for e in exceptions for t in _message_texts(e)] + list(tb.kernel_asserts)).lower()
     # the fallback tier speaks only for a failure no other rule explains
     found = fired(index.candidates(words, types, text))
     weak = not found
