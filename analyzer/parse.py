@@ -118,7 +118,8 @@ CPP_FRAME = Lazy(
     r"(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\)| from (?P<src>\S+))?\s*$"
 )
 CPP_CAPTURED = Lazy(r"^\s*C\+\+ CapturedTraceback:\s*$")
-KERNEL_ASSERT = Lazy(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion `(?P<cond>[^`]*)` failed")
+# a post whose Markdown ate the backticks keeps the condition bare
+KERNEL_ASSERT = Lazy(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion (?:`(?P<cond>[^`]*)`|[^`\n]+?) failed")
 SIGNAL = Lazy(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
     r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"
