@@ -119,7 +119,9 @@ CPP_FRAME = Lazy(
 )
 CPP_CAPTURED = Lazy(r"^\s*C\+\+ CapturedTraceback:\s*$")
 # a post whose Markdown ate the backticks keeps the condition bare
-KERNEL_ASSERT = Lazy(r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion (?:`(?P<cond>[^`]*)`|[^`\n]+?) failed")
+KERNEL_ASSERT = Lazy(
+    r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion (?:`(?P<cond>[^`]*)`|[^`\n]+?) failed"
+)
 SIGNAL = Lazy(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
     r"Floating point exception)(?: \(core dumped\))?(?:\s+.*)?$"

@@ -46,9 +46,7 @@ def _thread(url: str) -> str:
 
 def test_no_held_out_case_comes_from_a_thread_in_the_corpus():
     """A held-out batch measures the rules on threads they were not written from."""
-    corpus = {
-        _thread(tomllib.loads(p.read_text(encoding="utf-8"))["source"]) for p in CORPUS.rglob("*.toml")
-    }
+    corpus = {_thread(tomllib.loads(p.read_text(encoding="utf-8"))["source"]) for p in CORPUS.rglob("*.toml")}
     shared = set()
     for path in HELDOUT.rglob("*.toml"):
         if _thread(tomllib.loads(path.read_text(encoding="utf-8"))["source"]) in corpus:
