@@ -84,6 +84,16 @@ TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
 # `<ipython-input-3-...> in <module>()` after a web page ate the `<...>` as a tag
+# a Python frame whose `File "` a paste cut off (`torch\utils\data\dataloader.py", line 530, in __next__`)
+CUT_FRAME = Lazy(
+    r'^(?P<indent>\s*)(?P<path>[^\s"]+\.py[xc]?)", line (?P<line>\d+)(?:, in (?P<func>\S+))?\s*$'
+)
+# the libraries a cut frame's path may begin with, now that its site-packages prefix is gone
+CUT_LIBRARY = Lazy(
+    r"^(?:torch|torchvision|torchaudio|tensorflow|keras|tf_keras|numpy|PIL|cv2|imageai|lightning|"
+    r"pytorch_lightning|transformers|timm|mmcv|mmdet|mmengine|detectron2|fvcore|albumentations|scipy|"
+    r"sklearn|pandas|h5py|multiprocessing|concurrent|ultralytics|accelerate|datasets)[\\/]"
+)
 IPY_EATEN = Lazy(r"^(?P<indent>)(?P<path>)in (?P<func>[\w.<>]*)\(.*\)\s*$")
 IPY_CODE = Lazy(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
 CARET = Lazy(r"^\s*[\^~]+[\s\^~]*$")
@@ -155,7 +165,16 @@ MAX_MSG_LINES = 400
 
 
 def _frame_match(line: str) -> re.Match[str] | None:
-    for shape in (PY_FRAME, IPY_CELL, IPY_INPUT_IN, IPY_FRAME, IPY_OLD_FRAME, IPY_INPUT_FRAME, IPY_EATEN):
+    for shape in (
+        PY_FRAME,
+        IPY_CELL,
+        IPY_INPUT_IN,
+        IPY_FRAME,
+        IPY_OLD_FRAME,
+        IPY_INPUT_FRAME,
+        IPY_EATEN,
+        CUT_FRAME,
+    ):
         m = shape.match(line)
         if m:
             return m
@@ -862,6 +881,8 @@ def _frame_from(text: str, code: list[str], kind_hint: str = "python") -> Frame:
         first_code = IPY_CODE.match(code[-1])
         snippet = (first_code.group("code") or "").strip() if first_code else None
     user = path.startswith(("Cell In", "Input In", "<ipython-input")) or is_user_path(path)
+    if m.re is CUT_FRAME.compiled and CUT_LIBRARY.match(path):
+        user = False
     return Frame(path, line, func, snippet or None, user, kind)
 
 

@@ -308,3 +308,17 @@ def test_ipython_frames_of_a_compiled_cython_module_are_frames():
         None,
     )
     assert tb.location.path.startswith("<ipython-input-19")
+
+
+def test_frames_whose_file_prefix_a_paste_cut_are_frames() -> None:
+    """Recorded in a public thread (held-out b224): `File "` and the site-packages prefix cut off."""
+    from tests.conftest import HELDOUT
+
+    text = (HELDOUT / "b224" / "poseinterp_segtrain_typeerror_new_torch.log").read_text()
+    tb = explain_text(text).failures[0].traceback
+    cut = [f for f in tb.frames if f.path.startswith("torch")]
+    assert [(f.path, f.line, f.function) for f in cut[:1]] == [
+        ("torch\\utils\\data\\dataloader.py", 530, "__next__")
+    ]
+    assert len(cut) == 4 and not any(f.user_code for f in cut)  # a library's path, even without its prefix
+    assert (tb.location.path, tb.location.line) == ("train_copy.py", 45)
