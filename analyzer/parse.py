@@ -83,7 +83,6 @@ IPY_INPUT_IN = Lazy(
 TF_OLD_FRAME = Lazy(
     r"^(?P<indent>\s+)(?P<path>(?:[A-Za-z]:)?[\\/~][^:]*?\.py|<[^>]+>):(?P<line>\d+) (?P<func>[\w.<>]+)(?:\s+\*)?\s*$"
 )
-# `<ipython-input-3-...> in <module>()` after a web page ate the `<...>` as a tag
 # a Python frame whose `File "` a paste cut off (`torch\utils\data\dataloader.py", line 530, in __next__`)
 CUT_FRAME = Lazy(
     r'^(?P<indent>\s*)(?P<path>[^\s"]+\.py[xc]?)", line (?P<line>\d+)(?:, in (?P<func>\S+))?\s*$'
@@ -94,6 +93,7 @@ CUT_LIBRARY = Lazy(
     r"pytorch_lightning|transformers|timm|mmcv|mmdet|mmengine|detectron2|fvcore|albumentations|scipy|"
     r"sklearn|pandas|h5py|multiprocessing|concurrent|ultralytics|accelerate|datasets)[\\/]"
 )
+# `<ipython-input-3-...> in <module>()` after a web page ate the `<...>` as a tag
 IPY_EATEN = Lazy(r"^(?P<indent>)(?P<path>)in (?P<func>[\w.<>]*)\(.*\)\s*$")
 IPY_CODE = Lazy(r"^\s*(?P<arrow>-*>)?\s*(?P<line>\d+)(?: (?P<code>.*))?$")
 CARET = Lazy(r"^\s*[\^~]+[\s\^~]*$")
