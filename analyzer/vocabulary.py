@@ -342,7 +342,9 @@ def complete(
             for cause, p in ranked[: MAX_DIAGNOSES + 1]
         ]
         merged: dict[str, Diagnosis] = {}
-        for d in sorted(out + guesses, key=lambda d: -d.confidence):
+        # at equal (rounded) confidence a guess goes before a rule of the last tier, which reads
+        # one word of the failure where the guess weighs all of them; a message shape goes first
+        for d in sorted(out + guesses, key=lambda d: (-d.confidence, weak and not is_guess(d.rule))):
             merged.setdefault(d.cause, d)
         return _keep_other(tb, tuple(merged.values())[:MAX_DIAGNOSES], ranked, model, feats)
     have = {d.cause for d in out}

@@ -85,6 +85,24 @@ def test_words_only_rules_rank_with_the_guesses_not_above_them():
     assert vocabulary.complete(tb, (shape_rule,))[0] == shape_rule
 
 
+def test_at_equal_confidence_a_guess_goes_before_a_last_tier_rule_not_before_a_message_shape():
+    tb = failure_of(CE_CASE.read_bytes())
+    feats = vocabulary.features(tb)
+    model = vocabulary.Model(
+        {
+            "classes": {"data.dtype": 5},
+            "totals": {"data.dtype": 5 * len(feats)},
+            "counts": {f: {"data.dtype": 5} for f in feats},
+            "calibration": [0.2 / vocabulary.UNSEEN] * 5,  # every guess reads 0.2, as the rule does
+        }
+    )
+    rule = _rule_diagnosis("model.input_shape", 0.2)
+    weak = vocabulary.complete(tb, (rule,), model, weak=True)
+    assert [(d.cause, d.confidence) for d in weak[:2]] == [("data.dtype", 0.2), ("model.input_shape", 0.2)]
+    shape = vocabulary.complete(tb, (rule,), model)
+    assert [d.cause for d in shape[:2]] == ["model.input_shape", "data.dtype"]
+
+
 def test_a_sure_rule_is_not_doubted_for_a_cause_another_rule_named():
     tb = failure_of(CE_CASE.read_bytes())
     pair = (_rule_diagnosis("env.distributed", 0.9), _rule_diagnosis("data.label_out_of_range", 0.85))
