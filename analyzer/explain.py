@@ -131,7 +131,14 @@ def primary_index(failures: list[Traceback]) -> int | None:
         for i in reversed(candidates[:-1]):
             if any(_is_pool_worker_frame(f) for f in failures[i].frames):
                 return i
+    # ImageAI's `loadModel()` catches a failure to read the weights, prints its traceback and goes
+    # on: the `Model not yet loaded` of the next prediction came of the failure printed before it
+    if len(candidates) > 1 and IMAGEAI_NOT_LOADED.search(failures[candidates[-1]].exception.message):
+        return candidates[-2]
     return candidates[-1]
+
+
+IMAGEAI_NOT_LOADED = Lazy(r"^Model not yet loaded\. You need to call '\.loadModel\(\)'")
 
 
 def _is_pool_worker_frame(frame: Frame) -> bool:
