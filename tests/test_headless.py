@@ -322,3 +322,15 @@ def test_frames_whose_file_prefix_a_paste_cut_are_frames() -> None:
     ]
     assert len(cut) == 4 and not any(f.user_code for f in cut)  # a library's path, even without its prefix
     assert (tb.location.path, tb.location.line) == ("train_copy.py", 45)
+
+
+def test_imageai_model_not_loaded_defers_to_the_load_failure_printed_before_it() -> None:
+    """ImageAI's loadModel() prints the load failure and goes on; the next call's error came of it."""
+    from tests.conftest import CORPUS
+
+    name = "torch-more105-colab-gpu-saved-imagenet-weights-imageclassification-notebook.log"
+    report = explain_text((CORPUS / "generated" / name).read_text())
+    assert len(report.failures) == 2 and report.primary == 0
+    primary = report.failures[report.primary]
+    assert "Attempting to deserialize object on a CUDA device" in primary.traceback.exception.message
+    assert primary.diagnoses[0].cause in ("env.device_mismatch", "env.cuda_setup")
