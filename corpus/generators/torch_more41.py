@@ -557,8 +557,9 @@ def cases():
                             "models/resnet50-idenprof-test_acc_0.78125_epoch-61.pt",
                             "models/idenprof_model_classes.json"),
                    imgs([("4.jpg", (200, 150), "RGB")])))
+    # ImageAI prints the UnpicklingError of loadModel() and goes on; it is the failure that counts
     iai("imagenet-cls-mobilenet-saved-with-torch-save-model", "model.weights_mismatch",
-        also=["env.version_incompat"], argv="predict.py",
+        also=["env.version_incompat"], argv="predict.py", exception="UnpicklingError",
         setup=both(prep(SAVE_WHOLE_MOBILENET), imgs([("shelf_01.jpg", (200, 150), "RGB")])))
     iai("custom-cls-pool-map-lambda", "env.multiprocessing", argv="sort_samples.py",
         setup=both(save_cls("mobilenet_v2", '["copepod", "diatom"]',
