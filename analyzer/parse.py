@@ -1293,7 +1293,7 @@ def _to_tracebacks(items: list, region: Region) -> list[Traceback]:
                 continue
             results.append(tb)
             ignored_next = False
-    return _attach_asserts(_join_raised(_join_py_func(results)), asserts)
+    return _attach_asserts(_unwrap_catch_all(_join_raised(_join_py_func(results))), asserts)
 
 
 def _first_line(tb: Traceback) -> str:
@@ -1330,6 +1330,28 @@ def _join_py_func(results: list[Traceback]) -> list[Traceback]:
                 context=prev.context,
             )
             continue
+        out.append(tb)
+    return out
+
+
+# a library's catch-all error, raised by a bare `except:` while it handled the real failure
+# (ImageAI's video detection wraps anything its loop or the user's callbacks raised in this)
+_CATCH_ALL = Lazy(r"^An error occured\. It may be that your input video is invalid")
+
+
+def _unwrap_catch_all(results: list[Traceback]) -> list[Traceback]:
+    """A catch-all error raised during the handling of another says nothing of its own: the
+    exception it was handling explains, the catch-all becomes its wrapper."""
+    out: list[Traceback] = []
+    for tb in results:
+        inner = tb.chain[-1] if tb.chain else None
+        if inner is not None and inner.relation == "context" and _CATCH_ALL.search(tb.exception.message):
+            tb = replace(
+                tb,
+                exception=inner.exception,
+                chain=(*tb.chain[:-1], ChainLink("wrapper", tb.exception, tb.frames)),
+                frames=tb.frames + inner.frames,
+            )
         out.append(tb)
     return out
 
