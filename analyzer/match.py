@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from analyzer.model import Diagnosis, ExceptionInfo, Location, Traceback
-from analyzer.parse import Lazy
+from analyzer.parse import CODE_LIKE
 from analyzer.ruleset import TEMPLATE_FIELD, Rule
 
 MAX_DIAGNOSES = 5
@@ -107,10 +107,6 @@ class RuleIndex:
         return [self._rule(i) for i in found]
 
 
-# a line of Python source: an assignment, a call or a subscript, not a log record or prose
-_CODE_LIKE = Lazy(  # compiled on first use: start-up stays light
-    r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
-)
 
 
 def log_text_of(tb: Traceback) -> str:
@@ -129,7 +125,7 @@ def log_text_of(tb: Traceback) -> str:
         # a paste cut short above the exception (or with its code line unindented) often keeps
         # the line that raised as the last line before the exception
         last = tb.raw[-1] if tb.raw else (tb.context[-1] if tb.context and not tb.frames else "")
-        if last and _CODE_LIKE.match(last):
+        if last and CODE_LIKE.match(last):
             parts.append(f"code: {last.strip()}")
     loc = tb.location
     if loc is not None and loc.code:

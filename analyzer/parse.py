@@ -111,6 +111,7 @@ DETECTED = Lazy(
     r"^\s*Detected at node:?\s*'?(?P<node>[^'\s]+?)'?(?: defined at \(most recent call last\):)?\s*$"
 )
 NODE = Lazy(r"^\s*Node: '?(?P<node>[^']+?)'?\s*$")
+ROOT_ERRORS = Lazy(r"^\d+ root error\(s\) found\.\s*$")
 NODE_REF = Lazy(r"\[\[\{\{node (?P<node>[^}]+)\}\}|\[\[[Nn]ode:? (?P<node2>[^\s\]=]+)")
 
 
@@ -180,6 +181,11 @@ def _frame_match(line: str) -> re.Match[str] | None:
             return m
     return None
 
+
+# a line of Python source: an assignment, a call or a subscript, not a log record or prose
+CODE_LIKE = Lazy(
+    r"^\s*(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:,\s*[A-Za-z_][\w.]*\s*)*[-+*/]?=[^=]|(?:return|raise|assert|yield)\b|[A-Za-z_][\w.]*\()"
+)
 
 # an error line with a message, as a paste may indent it under the code line that raised it
 _INDENTED_EXC = Lazy(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)(?:: \S|`?\s*$)")
@@ -502,8 +508,13 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             i += 1
             continue
 
-        if kind is None and state in ("out", "tb") and (NODE.match(text) or DETECTED.match(text)):
-            # a TensorFlow node block whose exception line was not copied: still a failure
+        if (
+            kind is None
+            and state in ("out", "tb")
+            and (NODE.match(text) or DETECTED.match(text) or ROOT_ERRORS.match(text))
+        ):
+            # a TensorFlow node block (or its `N root error(s) found.` head) whose exception line
+            # was not copied: still a failure
             emit("EXC", i, "")
             state = "msg"
             msg_lines = 0
@@ -572,6 +583,17 @@ def lex_lines(lines: Sequence[str], first: int = 1) -> list[_Line]:
             open_message = False
         elif state == "tb" and (text[0].isspace() or ipython_frame and IPY_CODE.match(text)):
             emit("CODE", i, text)
+        elif (
+            state == "tb"
+            and out[-1].kind == "FILE"
+            and file_indent == 0
+            and not ipython_frame
+            and CODE_LIKE.match(text)
+            and not _exception_match(text, strict=True)
+        ):
+            # a paste that lost its indentation: the line under an unindented `File` line is
+            # that frame's code
+            emit("CODE", i, text)
         elif state == "tb" and text.endswith(":") and OLD_WORKER.match(text):
             # PyTorch < 1.0 re-raised a worker's failure as `TypeError: Traceback (most recent ...`:
             # the worker's own traceback follows, as with today's `Original Traceback`
@@ -617,9 +639,10 @@ _MD_LINK = Lazy(r"\[([^\]]+)\]\((?:https?|vscode-notebook-cell|vscode-[\w-]+|fil
 # an exception line posted inside double quotes: `"RuntimeError: ..."`
 _QUOTED_EXCEPTION = Lazy(r'^"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning): .*"\s*$')
 _RANK_PREFIX = Lazy(r"^(?:\[[\w.\-]{1,32}\]:)+ ?")
-# an exception or frame line posted as a markdown code span: `` `ValueError: ...` ``, `` `File "x.py"... ``
+# an exception or frame line posted as a markdown code span (a list item's too): `` `ValueError: ...` ``,
+# `` `File "x.py"... ``
 _CODE_SPAN = Lazy(
-    r'^(\s*)`(?!`)((?:[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)\b|File ").*?)`?\s*$'
+    r'^(\s*)(?:[-*+] )?`(?!`)((?:[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)\b|File ").*?)`?\s*$'
 )
 
 

@@ -64,7 +64,12 @@ FORM_CHECKS = {
     "cuda_assert": lambda tb: len(tb.kernel_asserts) > 0 or "Assertion" in tb.exception.message,
     "cuda_device_assert": lambda tb: "device-side assert" in tb.exception.message,
     "cuda_oom": lambda tb: "out of memory" in tb.exception.message.lower(),
-    "tf_node_brackets": lambda tb: len(tb.ops) > 0 or any("[[" in line for line in tb.context),
+    "tf_node_brackets": lambda tb: (
+        len(tb.ops) > 0
+        or any("[[" in line for line in tb.context)
+        # a TF failure printed before the traceback raised while handling it
+        or any("[[" in link.exception.message for link in tb.chain)
+    ),
     "tf_detected_at_node": lambda tb: len(tb.ops) > 0,
     "tf_function_call_stack": lambda tb: tb.tf_function is not None,
     "tf_graph_execution": lambda tb: (
