@@ -107,8 +107,6 @@ class RuleIndex:
         return [self._rule(i) for i in found]
 
 
-
-
 def log_text_of(tb: Traceback) -> str:
     parts = list(tb.context) + list(tb.kernel_asserts) + list(tb.raw)
     parts += [f"node {op}" for op in tb.ops]
