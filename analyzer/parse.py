@@ -129,9 +129,11 @@ CPP_FRAME = Lazy(
     r"(?: \((?:0x[0-9a-f]+ in )?(?P<lib>[^()]*)\)| from (?P<src>\S+))?\s*$"
 )
 CPP_CAPTURED = Lazy(r"^\s*C\+\+ CapturedTraceback:\s*$")
-# a post whose Markdown ate the backticks keeps the condition bare
+# a post whose Markdown ate the backticks keeps the condition bare; a condition may quote words in
+# backticks of its own (`probability tensor contains either `inf`, `nan` or element < 0`)
 KERNEL_ASSERT = Lazy(
-    r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion (?:`(?P<cond>[^`]*)`|[^`\n]+?) failed"
+    r"block: \[[\d,\s]+\], thread: \[[\d,\s]+\] Assertion "
+    r"(?:`(?P<cond>[^`\n]*(?:`[^`\n]*`[^`\n]*)*)`|[^`\n]+?) failed"
 )
 SIGNAL = Lazy(
     r"^(?:.*\b\d+\s+)?(?P<sig>Killed|Segmentation fault|Bus error|Aborted|Illegal instruction|"
