@@ -133,6 +133,9 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more108.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more109.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more110.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more111.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more113.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more114.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
