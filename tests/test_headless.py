@@ -346,3 +346,61 @@ def test_a_catch_all_error_raised_while_handling_the_real_one_becomes_its_wrappe
     assert (tb.exception.short_type, tb.exception.message) == ("ZeroDivisionError", "division by zero")
     assert [(link.relation, link.exception.short_type) for link in tb.chain] == [("wrapper", "ValueError")]
     assert (tb.location.path, tb.location.line) == ("/home/user/project/count_shop_door.py", 10)
+
+
+def test_code_lines_under_unindented_frames_are_the_frames_code() -> None:
+    """Recorded in a public thread (held-out b248): the issue's formatting took the indentation
+    and the `<module>` names, so each frame's code line sits at the left margin under it."""
+    from tests.conftest import HELDOUT
+
+    text = (HELDOUT / "b248" / "autoannotate_coco_json_to_via_loader.log").read_text()
+    tb = explain_text(text).failures[0].traceback
+    assert [(f.function, f.code) for f in tb.frames][:3] == [
+        (None, "train(model)"),
+        ("train", 'dataset_train.load_custom(args.dataset, "train")'),
+        ("load_custom", "annotations = [a for a in annotations if a['regions']]"),
+    ]
+    assert "code: annotations = [a for a in annotations if a['regions']]" in log_text_of(tb)
+
+
+def test_an_unindented_exception_line_under_a_frame_is_not_taken_for_its_code() -> None:
+    text = 'Traceback (most recent call last):\nFile "train.py", line 3, in <module>\nValueError: bad value\n'
+    tb = failure_of(text.encode())
+    assert (tb.exception.type, tb.exception.message) == ("ValueError", "bad value")
+    assert tb.frames[0].code is None
+
+
+def test_an_exception_in_a_markdown_list_items_code_span_is_read() -> None:
+    text = (
+        "  - `NVIDIA GeForce RTX 5090 with CUDA capability sm_120 is not compatible with the current PyTorch installation`\n"
+        "  - `RuntimeError: CUDA error: no kernel image is available for execution on the device`\n"
+    )
+    report = explain_text(text)
+    tb = report.failures[report.primary].traceback
+    assert tb.exception.type == "RuntimeError"
+    assert report.failures[report.primary].diagnoses[0].cause == "env.cuda_setup"
+
+
+def test_tensorflow_root_errors_without_their_exception_line_are_a_failure() -> None:
+    """Recorded in a public thread (held-out b247): the paste starts at `2 root error(s) found.`."""
+    from tests.conftest import HELDOUT
+
+    text = (HELDOUT / "b247" / "lpcnet_hardcoded_batch128_cudnn_gru.log").read_text()
+    tb = explain_text(text).failures[0].traceback
+    assert tb.exception.type == "" and tb.tf_function == "train_function"
+    assert "model/gru_a/CudnnRNNV2" in tb.ops
+
+
+def test_a_kernel_assert_whose_condition_quotes_words_in_backticks_is_read() -> None:
+    text = (
+        "/pytorch/aten/src/ATen/native/cuda/TensorCompare.cu:109: _assert_async_cuda_kernel: block: [0,0,0], "
+        "thread: [0,0,0] Assertion `probability tensor contains either `inf`, `nan` or element < 0` failed.\n"
+        "Traceback (most recent call last):\n"
+        '  File "sample.py", line 8, in <module>\n'
+        "    nxt = torch.multinomial(probs, num_samples=1)\n"
+        "torch.AcceleratorError: CUDA error: device-side assert triggered\n"
+    )
+    report = explain_text(text)
+    tb = report.failures[0].traceback
+    assert len(tb.kernel_asserts) == 1 and "probability tensor contains" in tb.kernel_asserts[0]
+    assert report.failures[0].diagnoses[0].cause == "optim.divergence"
