@@ -276,7 +276,15 @@ def expand_patterns(data: dict[str, Any], path: str, patterns: dict[str, str]) -
     return out
 
 
+# a pattern that opens with a dot-all lookahead over the rest of the text, unanchored: searching it
+# scans the whole log again from every position, quadratic in the log's length (minutes on a log of
+# a thousand CUDA assert lines); `\A(?=.*...)(?=.*...)` tests the same once
+_UNANCHORED_SCAN = re.compile(r"\(\?[a-zA-Z]*s[a-zA-Z]*\)(?:\(\?:)?\(\?=\.\*")
+
+
 def _compile(path: str, name: str, pattern: str) -> re.Pattern[str]:
+    if _UNANCHORED_SCAN.match(pattern):
+        raise RuleError(f"{path}: field '{name}': a dot-all lookahead at the start must be anchored with \\A")
     try:
         return re.compile(pattern, re.MULTILINE)
     except re.error as err:

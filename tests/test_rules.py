@@ -110,6 +110,8 @@ message = "found dtype"
         (("confidence = 0.5", 'confidence = 0.5\nrequire = "got >"'), "require"),
         # a condition without its pattern (a `log` key where `pattern` belongs)
         (("[[example]]", '[[when]]\nlog = "split"\nconfidence = 0.6\n[[example]]'), "when[0]"),
+        # a dot-all lookahead at the start, not anchored: quadratic in the log's length
+        (("confidence = 0.5", "confidence = 0.5\nlog = '(?s)(?=.*split)(?=.*found)'"), "log"),
     ],
 )
 def test_broken_rule_names_file_and_field(tmp_path, change, field):
