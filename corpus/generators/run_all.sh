@@ -136,6 +136,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more111.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more113.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more114.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more115.py "$@"
   run "$TORCH_PY" corpus/generators/torch_cuda.py "$@"   # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda2.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda3.py "$@"  # needs a CUDA GPU; without one it writes nothing
@@ -144,6 +145,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_cuda6.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda7.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_cuda8.py "$@"  # needs a CUDA GPU; without one it writes nothing
+  run "$TORCH_PY" corpus/generators/torch_cuda9.py "$@"  # needs a CUDA GPU; without one it writes nothing
   run "$TORCH_PY" corpus/generators/torch_distributed.py
   run "$TORCH_PY" corpus/generators/timestamped_logs.py  # needs `ts` (moreutils)
 else
