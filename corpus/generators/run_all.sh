@@ -134,6 +134,7 @@ if [ -x "$TORCH_PY" ]; then
   run "$TORCH_PY" corpus/generators/torch_more109.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more110.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more111.py "$@"
+  run "$TORCH_PY" corpus/generators/torch_more112.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more113.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more114.py "$@"
   run "$TORCH_PY" corpus/generators/torch_more115.py "$@"
